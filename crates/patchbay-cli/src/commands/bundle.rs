@@ -1,0 +1,83 @@
+//! `patchbay import` and `patchbay export`.
+
+use anyhow::{Context, Result};
+use patchbay_core::{ConflictPolicy, ImportAction, Patchbay};
+
+use super::read_input;
+use crate::cli::{ExportArgs, ImportArgs, OnConflict};
+use crate::output;
+
+pub fn import(pb: &Patchbay, args: ImportArgs) -> Result<()> {
+    let (name, text) = read_input(&args.file)?;
+    let policy = match args.on_conflict {
+        OnConflict::Fail => ConflictPolicy::Fail,
+        OnConflict::Skip => ConflictPolicy::Skip,
+        OnConflict::Replace => ConflictPolicy::Replace,
+        OnConflict::Rename => ConflictPolicy::Rename,
+    };
+    let report = pb.import_bundle(&name, &text, policy, args.dry_run)?;
+    if args.json.json {
+        return output::json(&report);
+    }
+    for item in &report.items {
+        let what = match item.action {
+            ImportAction::Create => "new".to_string(),
+            ImportAction::Unchanged => "unchanged".to_string(),
+            ImportAction::Replace => format!("replaced ({})", item.changed_fields.join(", ")),
+            ImportAction::Skip => format!("skipped, differs in {}", item.changed_fields.join(", ")),
+            ImportAction::Rename => format!("imported as '{}'", item.stored_as),
+            ImportAction::Conflict => "conflict".to_string(),
+        };
+        println!("{:<32} {what}", item.slug);
+        for paused in &item.paused_connections {
+            println!("    connection {paused}");
+        }
+    }
+    let verb = if report.dry_run { "would import" } else { "imported" };
+    println!(
+        "{verb} {} new, {} replaced, {} renamed, {} unchanged, {} skipped from {}",
+        report.count(ImportAction::Create),
+        report.count(ImportAction::Replace),
+        report.count(ImportAction::Rename),
+        report.count(ImportAction::Unchanged),
+        report.count(ImportAction::Skip),
+        report.source
+    );
+    Ok(())
+}
+
+pub fn export(pb: &Patchbay, args: ExportArgs) -> Result<()> {
+    let text = pb.export_bundle(&args.slugs)?;
+    match args.output {
+        None => print!("{text}"),
+        Some(path) => {
+            write_atomically(&path, text.as_bytes())?;
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+/// Writes through a temporary file in the same folder and renames it into place, so a reader
+/// (or a crash) never sees half a bundle.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let file_name = path
+        .file_name()
+        .with_context(|| format!("{} is not a file name", path.display()))?;
+    let tmp = dir.join(format!(".{}.tmp-{}", file_name.to_string_lossy(), std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.with_context(|| format!("cannot write {}", path.display()))
+}

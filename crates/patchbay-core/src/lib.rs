@@ -1,0 +1,25 @@
+//! Patchbay's core: everything the desktop app, the `patchbay` CLI and the MCP server do, with no
+//! dependency on Tauri or on a display.
+//!
+//! The entry point is [`Patchbay`]: open it on a data folder and call its methods. Secrets enter
+//! as [`Secret`] values and never come back out of this crate in readable form.
+
+pub mod bundle;
+pub mod data_dir;
+pub mod envname;
+mod error;
+pub mod ids;
+pub mod model;
+mod secret;
+pub mod store;
+pub mod template;
+pub mod validate;
+pub mod vault;
+
+mod patchbay;
+
+pub use error::{CoreError, Result};
+pub use patchbay::{
+    ConflictPolicy, ConnectRequest, ImportAction, ImportItem, ImportReport, OpenOptions, Patchbay,
+};
+pub use secret::Secret;

@@ -1,0 +1,316 @@
+//! Import and export of bundles: all-or-nothing, with a preview and a conflict policy, and
+//! connections paused where a re-import would re-point their credentials (invariant 3).
+
+use serde::Serialize;
+use ts_rs::TS;
+use url::Url;
+
+use crate::bundle::{parse_bundle, write_bundle};
+use crate::ids::{new_id, TYPE_PREFIX};
+use crate::model::{ConnectionStatus, IntegrationDef, IntegrationType, Origin};
+use crate::store::{self, connections, types};
+use crate::template;
+use crate::{vault, CoreError, Result};
+
+use super::{secret_aad, Patchbay};
+
+/// What to do with a type whose slug exists with a different definition.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictPolicy {
+    /// Import nothing and list the conflicts.
+    #[default]
+    Fail,
+    /// Keep the existing type.
+    Skip,
+    /// Overwrite the existing type (connections stay; re-pointed ones pause).
+    Replace,
+    /// Import under a free slug (`slug-2`).
+    Rename,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportAction {
+    Create,
+    Unchanged,
+    Replace,
+    Skip,
+    Rename,
+    Conflict,
+}
+
+/// One line of the import preview.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct ImportItem {
+    pub slug: String,
+    pub display_name: String,
+    pub action: ImportAction,
+    /// The slug it is stored under (differs for `rename`).
+    pub stored_as: String,
+    /// Top-level fields that differ from the stored type.
+    pub changed_fields: Vec<String>,
+    /// Connections that will be paused until approved, with the reason.
+    pub paused_connections: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct ImportReport {
+    pub source: String,
+    pub dry_run: bool,
+    pub items: Vec<ImportItem>,
+}
+
+impl ImportReport {
+    pub fn count(&self, action: ImportAction) -> usize {
+        self.items.iter().filter(|i| i.action == action).count()
+    }
+}
+
+impl Patchbay {
+    /// Imports a bundle. `source` names the file in errors and in the imported types' origin.
+    /// Nothing is written when `dry_run` is set, when the file has any problem, or when a
+    /// conflict meets the `fail` policy.
+    pub fn import_bundle(
+        &self,
+        source: &str,
+        text: &str,
+        policy: ConflictPolicy,
+        dry_run: bool,
+    ) -> Result<ImportReport> {
+        let bundle = parse_bundle(source, text)?;
+        self.store().write(|tx| {
+            let report = plan(tx, source, &bundle.integrations, policy, dry_run)?;
+            if policy == ConflictPolicy::Fail {
+                let conflicts: Vec<&str> = report
+                    .items
+                    .iter()
+                    .filter(|i| i.action == ImportAction::Conflict)
+                    .map(|i| i.slug.as_str())
+                    .collect();
+                if !conflicts.is_empty() {
+                    return Err(CoreError::Conflict(format!(
+                        "{source}: {} type(s) already exist with a different definition: {}. Nothing was imported; choose --on-conflict skip, replace or rename.",
+                        conflicts.len(),
+                        conflicts.join(", ")
+                    )));
+                }
+            }
+            if !dry_run {
+                apply(tx, source, &bundle.integrations, &report)?;
+            }
+            Ok(report)
+        })
+    }
+
+    /// The bundle text of the named types (every type when `slugs` is empty). Before returning,
+    /// the text is scanned for every secret value in the vault; a hit is an error naming it.
+    pub fn export_bundle(&self, slugs: &[String]) -> Result<String> {
+        let chosen: Vec<IntegrationType> = if slugs.is_empty() {
+            self.all_types()?
+        } else {
+            slugs.iter().map(|s| self.get_type(s)).collect::<Result<_>>()?
+        };
+        let defs: Vec<&IntegrationDef> = chosen.iter().map(|t| &t.def).collect();
+        let text = write_bundle(&defs)?;
+        self.scan_for_secrets(&text)?;
+        Ok(text)
+    }
+
+    /// Fails if `text` contains the value of any stored secret. Values shorter than 6
+    /// characters are skipped: they would match ordinary text by chance.
+    pub fn scan_for_secrets(&self, text: &str) -> Result<()> {
+        let envelopes = connections::all_secret_envelopes(self.store().conn())?;
+        if envelopes.is_empty() {
+            return Ok(());
+        }
+        let key = self.master_key()?;
+        for (id, name, field, envelope) in envelopes {
+            let value = vault::open(key, &secret_aad(&id, &field), &envelope)?;
+            if value.expose().chars().count() >= 6 && text.contains(value.expose()) {
+                return Err(CoreError::Invalid(format!(
+                    "refusing to write: the output contains the secret '{field}' of connection '{name}'"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn plan(
+    db: &rusqlite::Connection,
+    source: &str,
+    defs: &[IntegrationDef],
+    policy: ConflictPolicy,
+    dry_run: bool,
+) -> Result<ImportReport> {
+    let mut items = Vec::with_capacity(defs.len());
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for def in defs {
+        let existing = types::by_slug(db, &def.slug)?;
+        let item = match existing {
+            None => ImportItem::new(def, ImportAction::Create, &def.slug),
+            Some(old) if old.def == *def => ImportItem::new(def, ImportAction::Unchanged, &def.slug),
+            Some(old) => {
+                let changed = changed_fields(&old.def, def);
+                let mut item = match policy {
+                    ConflictPolicy::Fail => ImportItem::new(def, ImportAction::Conflict, &def.slug),
+                    ConflictPolicy::Skip => ImportItem::new(def, ImportAction::Skip, &def.slug),
+                    ConflictPolicy::Replace => {
+                        let mut item = ImportItem::new(def, ImportAction::Replace, &def.slug);
+                        if let Some(reason) = repoint_reason(&old.def, def) {
+                            item.paused_connections = connections::names_for_type(db, &old.id)?
+                                .into_iter()
+                                .map(|n| format!("{n}: {reason}"))
+                                .collect();
+                        }
+                        item
+                    }
+                    ConflictPolicy::Rename => {
+                        let slug = free_slug_in(db, &def.slug, &taken)?;
+                        ImportItem::new(def, ImportAction::Rename, &slug)
+                    }
+                };
+                item.changed_fields = changed;
+                item
+            }
+        };
+        taken.insert(item.stored_as.clone());
+        items.push(item);
+    }
+    Ok(ImportReport {
+        source: source.to_string(),
+        dry_run,
+        items,
+    })
+}
+
+fn apply(db: &rusqlite::Connection, source: &str, defs: &[IntegrationDef], report: &ImportReport) -> Result<()> {
+    let now = store::now();
+    let source_name = std::path::Path::new(source)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| source.to_string());
+    for (def, item) in defs.iter().zip(&report.items) {
+        match item.action {
+            ImportAction::Create | ImportAction::Rename => {
+                let mut def = def.clone();
+                def.slug = item.stored_as.clone();
+                types::insert(
+                    db,
+                    &IntegrationType {
+                        id: new_id(TYPE_PREFIX),
+                        def,
+                        origin: Origin::Imported,
+                        origin_source: Some(source_name.clone()),
+                        editable: false,
+                        created_at: now.clone(),
+                        updated_at: now.clone(),
+                    },
+                )?;
+            }
+            ImportAction::Replace => {
+                let mut t = types::by_slug(db, &def.slug)?
+                    .ok_or_else(|| CoreError::Invalid(format!("type '{}' vanished during the import", def.slug)))?;
+                let reason = repoint_reason(&t.def, def);
+                t.def = def.clone();
+                t.origin = Origin::Imported;
+                t.origin_source = Some(source_name.clone());
+                t.editable = false;
+                t.updated_at = now.clone();
+                types::update(db, &t)?;
+                if let Some(reason) = reason {
+                    for (id, name) in connections::ids_for_type(db, &t.id)? {
+                        let message = format!(
+                            "paused: {reason} by importing {source_name}; nothing is sent until you approve it with `patchbay connections approve {name}`"
+                        );
+                        connections::set_status(db, &id, ConnectionStatus::Paused, Some(&message), &now)?;
+                    }
+                }
+            }
+            ImportAction::Unchanged | ImportAction::Skip | ImportAction::Conflict => {}
+        }
+    }
+    Ok(())
+}
+
+impl ImportItem {
+    fn new(def: &IntegrationDef, action: ImportAction, stored_as: &str) -> Self {
+        ImportItem {
+            slug: def.slug.clone(),
+            display_name: def.display_name.clone(),
+            action,
+            stored_as: stored_as.to_string(),
+            changed_fields: Vec::new(),
+            paused_connections: Vec::new(),
+        }
+    }
+}
+
+/// Why a replacement would send existing credentials somewhere new, if it would: a different
+/// base URL host (or scheme or port), different auth pattern types, or different OAuth endpoints.
+pub(crate) fn repoint_reason(old: &IntegrationDef, new: &IntegrationDef) -> Option<String> {
+    let (a, b) = (origin_of(&old.base_url), origin_of(&new.base_url));
+    if a != b {
+        return Some(format!("the base URL host changed from {a} to {b}"));
+    }
+    let kinds = |d: &IntegrationDef| d.auth_patterns.iter().map(|p| p.auth_type).collect::<Vec<_>>();
+    if kinds(old) != kinds(new) {
+        return Some("the auth patterns changed".to_string());
+    }
+    for (p, q) in old.auth_patterns.iter().zip(&new.auth_patterns) {
+        let endpoints = |p: &crate::model::AuthPattern| {
+            p.oauth_config.as_ref().map(|c| {
+                (c.authorize_uri.clone(), c.token_uri.clone(), c.user_info_uri.clone(), c.revocation_uri.clone())
+            })
+        };
+        if endpoints(p) != endpoints(q) {
+            return Some(format!("the OAuth endpoints of the {} pattern changed", p.auth_type));
+        }
+        if p.api_key != q.api_key || p.headers != q.headers || p.auth_header_key_override != q.auth_header_key_override || p.hmac != q.hmac {
+            return Some(format!("where the {} pattern sends credentials changed", p.auth_type));
+        }
+    }
+    None
+}
+
+/// scheme://host:port of a (possibly templated) base URL, for comparison and messages.
+fn origin_of(base_url: &str) -> String {
+    let filled = template::fill_all(base_url, "{field}").unwrap_or_else(|_| base_url.to_string());
+    match Url::parse(&filled.replace("{field}", "field")) {
+        Ok(u) => {
+            let host = u.host_str().unwrap_or_default().replace("field", "{{…}}");
+            match u.port() {
+                Some(port) => format!("{}://{host}:{port}", u.scheme()),
+                None => format!("{}://{host}", u.scheme()),
+            }
+        }
+        Err(_) => base_url.to_string(),
+    }
+}
+
+fn changed_fields(old: &IntegrationDef, new: &IntegrationDef) -> Vec<String> {
+    let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =
+        (serde_json::to_value(old), serde_json::to_value(new))
+    else {
+        return Vec::new();
+    };
+    let mut keys: Vec<String> = a.keys().chain(b.keys()).cloned().collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter().filter(|k| a.get(k) != b.get(k)).collect()
+}
+
+fn free_slug_in(
+    db: &rusqlite::Connection,
+    base: &str,
+    taken: &std::collections::HashSet<String>,
+) -> Result<String> {
+    for n in 2.. {
+        let candidate = format!("{base}-{n}");
+        if !taken.contains(&candidate) && !types::slug_exists(db, &candidate)? {
+            return Ok(candidate);
+        }
+    }
+    unreachable!("an unbounded range always yields a free slug")
+}

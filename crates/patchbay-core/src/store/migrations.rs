@@ -1,0 +1,116 @@
+//! Embedded schema migrations. Each entry runs once, in order, inside one transaction together
+//! with its row in `schema_migrations`; `PRAGMA user_version` mirrors the newest applied version
+//! so the newer-database guard can refuse a file this build does not understand.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use crate::{CoreError, Result};
+
+/// (version, name, SQL). Append only: never edit a migration that has shipped.
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "initial", V1)];
+
+pub const LATEST_VERSION: i64 = 1;
+
+const V1: &str = r#"
+CREATE TABLE integration_types (
+    id             TEXT PRIMARY KEY,
+    slug           TEXT NOT NULL UNIQUE,
+    display_name   TEXT NOT NULL,
+    description    TEXT NOT NULL,
+    base_url       TEXT NOT NULL,
+    auth_types     TEXT NOT NULL,           -- comma separated, for listings
+    is_mcp         INTEGER NOT NULL,
+    has_oauth      INTEGER NOT NULL,
+    action_count   INTEGER NOT NULL,
+    definition     TEXT NOT NULL,           -- IntegrationDef as JSON: no secret by construction
+    origin         TEXT NOT NULL CHECK (origin IN ('created', 'imported')),
+    origin_source  TEXT,
+    editable       INTEGER NOT NULL,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+);
+
+CREATE TABLE connections (
+    id            TEXT PRIMARY KEY,
+    type_id       TEXT NOT NULL REFERENCES integration_types(id) ON DELETE RESTRICT,
+    name          TEXT NOT NULL UNIQUE,
+    env_name      TEXT NOT NULL UNIQUE,
+    auth_type     TEXT NOT NULL,
+    fields        TEXT NOT NULL,            -- non-secret field values as a JSON object
+    status        TEXT NOT NULL,
+    last_error    TEXT,
+    last_used_at  TEXT,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+);
+CREATE INDEX connections_by_type ON connections(type_id);
+
+-- Secret values, each sealed by the vault (XChaCha20-Poly1305, versioned envelope) with its
+-- connection id and key as associated data, so a row cannot be moved to another slot.
+CREATE TABLE secrets (
+    connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    key           TEXT NOT NULL,
+    envelope      BLOB NOT NULL,
+    updated_at    TEXT NOT NULL,
+    PRIMARY KEY (connection_id, key)
+);
+
+-- One row: how the vault's master key is obtained, and a sealed check value that tells a wrong
+-- passphrase or a foreign keyring entry apart from a right one.
+CREATE TABLE vault_meta (
+    id             INTEGER PRIMARY KEY CHECK (id = 1),
+    vault_id       TEXT NOT NULL,
+    mode           TEXT NOT NULL CHECK (mode IN ('keyring', 'passphrase')),
+    kdf_params     TEXT,
+    salt           BLOB,
+    check_envelope BLOB NOT NULL,
+    created_at     TEXT NOT NULL
+);
+"#;
+
+/// Brings `conn` to [`LATEST_VERSION`], refusing a database from a newer Patchbay.
+pub fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let found: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(CoreError::store("reading the schema version"))?;
+    if found > LATEST_VERSION {
+        return Err(CoreError::NewerDatabase {
+            path: path.to_path_buf(),
+            found,
+            supported: LATEST_VERSION,
+        });
+    }
+    if found == LATEST_VERSION {
+        return Ok(());
+    }
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(CoreError::store("starting the schema migration"))?;
+    tx.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    INTEGER PRIMARY KEY,
+            name       TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        );",
+    )
+    .map_err(CoreError::store("creating schema_migrations"))?;
+    // Another process may have migrated between our read and the write lock.
+    let current: i64 = tx
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(CoreError::store("reading the schema version"))?;
+    for (version, name, sql) in MIGRATIONS.iter().filter(|(v, _, _)| *v > current) {
+        tx.execute_batch(sql)
+            .map_err(CoreError::store(format!("applying migration {version} ({name})")))?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            rusqlite::params![version, name, crate::store::now()],
+        )
+        .map_err(CoreError::store("recording a migration"))?;
+        tx.execute_batch(&format!("PRAGMA user_version = {version}"))
+            .map_err(CoreError::store("setting the schema version"))?;
+    }
+    tx.commit()
+        .map_err(CoreError::store("committing the schema migration"))
+}

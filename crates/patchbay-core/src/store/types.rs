@@ -1,0 +1,202 @@
+//! Rows of `integration_types`. The definition is stored whole as JSON; the columns beside it
+//! exist so that listings (10,000 types) never parse a definition.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::model::{AuthType, IntegrationDef, IntegrationType, Origin, TypeSummary};
+use crate::{CoreError, Result};
+
+pub fn insert(conn: &Connection, t: &IntegrationType) -> Result<()> {
+    let def_json = definition_json(&t.def)?;
+    conn.execute(
+        "INSERT INTO integration_types (id, slug, display_name, description, base_url, auth_types,
+             is_mcp, has_oauth, action_count, definition, origin, origin_source, editable,
+             created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        params![
+            t.id,
+            t.def.slug,
+            t.def.display_name,
+            t.def.description,
+            t.def.base_url,
+            auth_types_column(&t.def),
+            t.def.is_mcp(),
+            t.def.has_oauth(),
+            t.def.actions.len() as i64,
+            def_json,
+            t.origin.as_str(),
+            t.origin_source,
+            t.editable,
+            t.created_at,
+            t.updated_at,
+        ],
+    )
+    .map_err(CoreError::store(format!("saving integration type '{}'", t.def.slug)))?;
+    Ok(())
+}
+
+/// Replaces the definition (and the bookkeeping columns) of the type with `id`.
+pub fn update(conn: &Connection, t: &IntegrationType) -> Result<()> {
+    let def_json = definition_json(&t.def)?;
+    conn.execute(
+        "UPDATE integration_types SET slug = ?2, display_name = ?3, description = ?4, base_url = ?5,
+             auth_types = ?6, is_mcp = ?7, has_oauth = ?8, action_count = ?9, definition = ?10,
+             origin = ?11, origin_source = ?12, editable = ?13, updated_at = ?14
+         WHERE id = ?1",
+        params![
+            t.id,
+            t.def.slug,
+            t.def.display_name,
+            t.def.description,
+            t.def.base_url,
+            auth_types_column(&t.def),
+            t.def.is_mcp(),
+            t.def.has_oauth(),
+            t.def.actions.len() as i64,
+            def_json,
+            t.origin.as_str(),
+            t.origin_source,
+            t.editable,
+            t.updated_at,
+        ],
+    )
+    .map_err(CoreError::store(format!("updating integration type '{}'", t.def.slug)))?;
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, id: &str) -> Result<()> {
+    conn.execute("DELETE FROM integration_types WHERE id = ?1", [id])
+        .map_err(CoreError::store("deleting an integration type"))?;
+    Ok(())
+}
+
+pub fn by_slug(conn: &Connection, slug: &str) -> Result<Option<IntegrationType>> {
+    conn.query_row(
+        "SELECT id, definition, origin, origin_source, editable, created_at, updated_at
+         FROM integration_types WHERE slug = ?1",
+        [slug],
+        full_row,
+    )
+    .optional()
+    .map_err(CoreError::store(format!("reading integration type '{slug}'")))?
+    .transpose()
+}
+
+pub fn by_id(conn: &Connection, id: &str) -> Result<Option<IntegrationType>> {
+    conn.query_row(
+        "SELECT id, definition, origin, origin_source, editable, created_at, updated_at
+         FROM integration_types WHERE id = ?1",
+        [id],
+        full_row,
+    )
+    .optional()
+    .map_err(CoreError::store("reading an integration type"))?
+    .transpose()
+}
+
+/// Every type, ordered by slug.
+pub fn all(conn: &Connection) -> Result<Vec<IntegrationType>> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT id, definition, origin, origin_source, editable, created_at, updated_at
+             FROM integration_types ORDER BY slug",
+        )
+        .map_err(CoreError::store("listing integration types"))?;
+    let rows = stmt
+        .query_map([], full_row)
+        .map_err(CoreError::store("listing integration types"))?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(row.map_err(CoreError::store("listing integration types"))??);
+    }
+    Ok(out)
+}
+
+pub fn slug_exists(conn: &Connection, slug: &str) -> Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM integration_types WHERE slug = ?1)",
+        [slug],
+        |r| r.get(0),
+    )
+    .map_err(CoreError::store("checking a slug"))
+}
+
+/// The catalog: summaries with connection counts, ordered by display name.
+pub fn summaries(conn: &Connection) -> Result<Vec<TypeSummary>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT t.id, t.slug, t.display_name, t.description, t.base_url, t.auth_types,
+                    t.is_mcp, t.has_oauth, t.origin, t.editable, t.action_count, t.updated_at,
+                    (SELECT COUNT(*) FROM connections c WHERE c.type_id = t.id)
+             FROM integration_types t
+             ORDER BY t.display_name COLLATE NOCASE, t.slug",
+        )
+        .map_err(CoreError::store("listing integration types"))?;
+    let rows = stmt
+        .query_map([], |r| {
+            let auth: String = r.get(5)?;
+            let origin: String = r.get(8)?;
+            Ok(TypeSummary {
+                id: r.get(0)?,
+                slug: r.get(1)?,
+                display_name: r.get(2)?,
+                description: r.get(3)?,
+                base_url: r.get(4)?,
+                auth_types: auth.split(',').filter_map(AuthType::parse).collect(),
+                is_mcp: r.get(6)?,
+                has_oauth: r.get(7)?,
+                origin: parse_origin(&origin),
+                editable: r.get(9)?,
+                action_count: r.get(10)?,
+                updated_at: r.get(11)?,
+                connection_count: r.get(12)?,
+            })
+        })
+        .map_err(CoreError::store("listing integration types"))?;
+    rows.collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(CoreError::store("listing integration types"))
+}
+
+fn full_row(r: &Row<'_>) -> rusqlite::Result<Result<IntegrationType>> {
+    let id: String = r.get(0)?;
+    let definition: String = r.get(1)?;
+    let origin: String = r.get(2)?;
+    let def = match serde_json::from_str::<IntegrationDef>(&definition) {
+        Ok(def) => def,
+        Err(e) => {
+            return Ok(Err(CoreError::Invalid(format!(
+                "the stored definition of type {id} cannot be read ({e}); the database may have been edited by hand"
+            ))))
+        }
+    };
+    Ok(Ok(IntegrationType {
+        id,
+        def,
+        origin: parse_origin(&origin),
+        origin_source: r.get(3)?,
+        editable: r.get(4)?,
+        created_at: r.get(5)?,
+        updated_at: r.get(6)?,
+    }))
+}
+
+fn parse_origin(s: &str) -> Origin {
+    if s == "imported" {
+        Origin::Imported
+    } else {
+        Origin::Created
+    }
+}
+
+fn auth_types_column(def: &IntegrationDef) -> String {
+    def.auth_patterns
+        .iter()
+        .map(|p| p.auth_type.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn definition_json(def: &IntegrationDef) -> Result<String> {
+    serde_json::to_string(def)
+        .map_err(|e| CoreError::Invalid(format!("cannot encode type '{}': {e}", def.slug)))
+}
