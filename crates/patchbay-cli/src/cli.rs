@@ -55,9 +55,7 @@ pub enum TypesCommand {
     /// List every integration type
     List(JsonFlag),
     /// Show one type's full definition (JSON)
-    Show {
-        slug: String,
-    },
+    Show { slug: String },
     /// Create a type from a JSON definition file
     Create {
         #[arg(long, value_name = "TYPE.json")]

@@ -18,8 +18,9 @@ pub fn read_secrets(keys: &[String], context: &str) -> Result<Vec<Secret>> {
         return keys
             .iter()
             .map(|k| {
-                let value = rpassword::prompt_password(format!("{k} for {context} (input hidden): "))
-                    .with_context(|| format!("reading '{k}' from the terminal"))?;
+                let value =
+                    rpassword::prompt_password(format!("{k} for {context} (input hidden): "))
+                        .with_context(|| format!("reading '{k}' from the terminal"))?;
                 Ok(Secret::new(value))
             })
             .collect();

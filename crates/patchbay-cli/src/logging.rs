@@ -17,13 +17,17 @@ pub fn init(data_dir: &Path, verbose: u8) -> Option<WorkerGuard> {
         .with_writer(std::io::stderr)
         .with_target(false)
         .with_filter(EnvFilter::new(stderr_level));
-    let file = tracing_appender::rolling::Builder::new()
-        .rotation(tracing_appender::rolling::Rotation::DAILY)
-        .filename_prefix("patchbay")
-        .filename_suffix("log")
-        .max_log_files(7)
-        .build(data_dir.join("logs"))
-        .ok();
+    // The appender prunes old files before it creates the folder; create it first.
+    let log_dir = data_dir.join("logs");
+    let file = std::fs::create_dir_all(&log_dir).ok().and_then(|()| {
+        tracing_appender::rolling::Builder::new()
+            .rotation(tracing_appender::rolling::Rotation::DAILY)
+            .filename_prefix("patchbay")
+            .filename_suffix("log")
+            .max_log_files(7)
+            .build(&log_dir)
+            .ok()
+    });
     match file {
         Some(appender) => {
             let (writer, guard) = tracing_appender::non_blocking(appender);

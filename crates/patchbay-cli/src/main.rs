@@ -24,8 +24,10 @@ fn main() -> ExitCode {
     match commands::run(cli.command, data_dir) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            tracing::warn!(error = %e, "command failed");
-            fail(&e.to_string())
+            // `{:#}` prints the whole chain ("cannot read x.json: No such file or directory").
+            let message = format!("{e:#}");
+            tracing::warn!(error = %message, "command failed");
+            fail(&message)
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod envname;
 mod error;
 pub mod ids;
 pub mod model;
+pub mod scalekit;
 mod secret;
 pub mod store;
 pub mod template;

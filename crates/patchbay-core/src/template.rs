@@ -88,9 +88,13 @@ mod tests {
 
     #[test]
     fn rejects_malformed_templates() {
-        assert!(placeholders("https://{{domain/api").unwrap_err().contains("unclosed"));
+        assert!(placeholders("https://{{domain/api")
+            .unwrap_err()
+            .contains("unclosed"));
         assert!(placeholders("{{}}").unwrap_err().contains("not a valid"));
-        assert!(placeholders("{{1abc}}").unwrap_err().contains("not a valid"));
+        assert!(placeholders("{{1abc}}")
+            .unwrap_err()
+            .contains("not a valid"));
         assert!(placeholders("{{a-b}}").unwrap_err().contains("not a valid"));
     }
 

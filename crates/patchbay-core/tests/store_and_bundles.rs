@@ -84,7 +84,10 @@ fn delete_is_refused_while_connections_depend_on_the_type() {
     connect(&pb, "acme", "Acme one", "k1-0123456789abcdef");
     connect(&pb, "acme", "Acme two", "k2-0123456789abcdef");
     let err = pb.delete_type("acme", false).unwrap_err().to_string();
-    assert!(err.contains("Acme one") && err.contains("Acme two"), "{err}");
+    assert!(
+        err.contains("Acme one") && err.contains("Acme two"),
+        "{err}"
+    );
     pb.delete_connection("Acme one").unwrap();
     pb.delete_connection("Acme two").unwrap();
     pb.delete_type("acme", false).unwrap();
@@ -99,8 +102,12 @@ fn secrets_are_sealed_replaced_in_place_and_masked() {
     connect(&pb, "acme", "Acme", "sk_live_canary_first_value_1111");
     let before = pb.get_connection("Acme").unwrap();
     assert_eq!(pb.masked_secrets("Acme").unwrap()[0].masked, "••••1111");
-    pb.set_secret("Acme", "api_key", Secret::new("sk_live_canary_second_value_2222"))
-        .unwrap();
+    pb.set_secret(
+        "Acme",
+        "api_key",
+        Secret::new("sk_live_canary_second_value_2222"),
+    )
+    .unwrap();
     let after = pb.get_connection("Acme").unwrap();
     assert_eq!(before.id, after.id, "replaced in place, not recreated");
     assert_eq!(pb.masked_secrets("Acme").unwrap()[0].masked, "••••2222");
@@ -113,7 +120,10 @@ fn secrets_are_sealed_replaced_in_place_and_masked() {
     let wal = std::fs::read(dir.path().join("patchbay.db-wal")).unwrap_or_default();
     for bytes in [&raw, &wal] {
         let hay = String::from_utf8_lossy(bytes);
-        assert!(!hay.contains("sk_live_canary"), "secret in plaintext on disk");
+        assert!(
+            !hay.contains("sk_live_canary"),
+            "secret in plaintext on disk"
+        );
     }
 }
 
@@ -134,7 +144,10 @@ fn secret_fields_must_come_as_secrets_and_required_ones_must_be_present() {
         .to_string();
     assert!(err.contains("field 'api_key' is secret"), "{err}");
     assert!(err.contains("required field 'api_key' is missing"), "{err}");
-    assert!(!err.contains("oops"), "the misplaced value is not echoed: {err}");
+    assert!(
+        !err.contains("oops"),
+        "the misplaced value is not echoed: {err}"
+    );
 }
 
 #[test]
@@ -153,7 +166,10 @@ fn names_that_share_an_environment_variable_are_refused() {
         })
         .unwrap_err()
         .to_string();
-    assert!(err.contains("CUSTOM_API_MY_API") && err.contains("My API"), "{err}");
+    assert!(
+        err.contains("CUSTOM_API_MY_API") && err.contains("My API"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -175,7 +191,10 @@ fn import_is_all_or_nothing_and_lists_every_problem() {
         .to_string();
     assert!(err.contains("team.json"), "{err}");
     assert!(err.contains("integrations[1].base_url"), "{err}");
-    assert!(err.contains("integrations[2].auth_patterns[0].type"), "{err}");
+    assert!(
+        err.contains("integrations[2].auth_patterns[0].type"),
+        "{err}"
+    );
     assert!(pb.list_types().unwrap().is_empty(), "nothing imported");
 }
 
@@ -191,7 +210,9 @@ fn imported_types_are_read_only_until_duplicated() {
     let t = pb.get_type("acme").unwrap();
     assert!(!t.editable);
     assert_eq!(t.origin_source.as_deref(), Some("acme.json"));
-    let err = pb.update_type("acme", def("acme", "b.example")).unwrap_err();
+    let err = pb
+        .update_type("acme", def("acme", "b.example"))
+        .unwrap_err();
     assert!(err.to_string().contains("types duplicate acme"), "{err}");
     let copy = pb.duplicate_type("acme", None).unwrap();
     assert_eq!(copy.def.slug, "acme-copy");
@@ -207,7 +228,10 @@ fn conflict_policies() {
     pb.create_type(def("acme", "a.example")).unwrap();
     let mut changed = serde_json::to_value(def("acme", "a.example")).unwrap();
     changed["description"] = json!("new description");
-    let text = bundle(&[changed, serde_json::to_value(def("beta", "b.example")).unwrap()]);
+    let text = bundle(&[
+        changed,
+        serde_json::to_value(def("beta", "b.example")).unwrap(),
+    ]);
 
     let err = pb
         .import_bundle("b.json", &text, ConflictPolicy::Fail, false)
@@ -215,12 +239,16 @@ fn conflict_policies() {
     assert!(err.to_string().contains("acme"), "{err}");
     assert_eq!(pb.list_types().unwrap().len(), 1, "fail imports nothing");
 
-    let dry = pb.import_bundle("b.json", &text, ConflictPolicy::Replace, true).unwrap();
+    let dry = pb
+        .import_bundle("b.json", &text, ConflictPolicy::Replace, true)
+        .unwrap();
     assert_eq!(dry.items[0].action, ImportAction::Replace);
     assert_eq!(dry.items[0].changed_fields, vec!["description"]);
     assert_eq!(pb.list_types().unwrap().len(), 1, "dry run writes nothing");
 
-    let skipped = pb.import_bundle("b.json", &text, ConflictPolicy::Skip, false).unwrap();
+    let skipped = pb
+        .import_bundle("b.json", &text, ConflictPolicy::Skip, false)
+        .unwrap();
     assert_eq!(skipped.items[0].action, ImportAction::Skip);
     assert_eq!(pb.get_type("acme").unwrap().def.description, "");
 
@@ -232,7 +260,10 @@ fn conflict_policies() {
 
     pb.import_bundle("b.json", &text, ConflictPolicy::Replace, false)
         .unwrap();
-    assert_eq!(pb.get_type("acme").unwrap().def.description, "new description");
+    assert_eq!(
+        pb.get_type("acme").unwrap().def.description,
+        "new description"
+    );
 }
 
 #[test]
@@ -249,7 +280,10 @@ fn replacing_a_type_with_a_new_host_pauses_its_connections() {
     let c = pb.get_connection("Acme").unwrap();
     assert_eq!(c.status, ConnectionStatus::Paused);
     let why = c.last_error.unwrap();
-    assert!(why.contains("api.acme.example") && why.contains("evil.example"), "{why}");
+    assert!(
+        why.contains("api.acme.example") && why.contains("evil.example"),
+        "{why}"
+    );
     let approved = pb.approve_connection("Acme").unwrap();
     assert_eq!(approved.status, ConnectionStatus::Untested);
 }
@@ -297,5 +331,8 @@ fn a_database_from_a_newer_patchbay_is_refused() {
         .err()
         .expect("refused")
         .to_string();
-    assert!(err.contains("newer Patchbay") && err.contains("99"), "{err}");
+    assert!(
+        err.contains("newer Patchbay") && err.contains("99"),
+        "{err}"
+    );
 }

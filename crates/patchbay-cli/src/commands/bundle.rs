@@ -33,7 +33,11 @@ pub fn import(pb: &Patchbay, args: ImportArgs) -> Result<()> {
             println!("    connection {paused}");
         }
     }
-    let verb = if report.dry_run { "would import" } else { "imported" };
+    let verb = if report.dry_run {
+        "would import"
+    } else {
+        "imported"
+    };
     println!(
         "{verb} {} new, {} replaced, {} renamed, {} unchanged, {} skipped from {}",
         report.count(ImportAction::Create),
@@ -69,7 +73,11 @@ fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     let file_name = path
         .file_name()
         .with_context(|| format!("{} is not a file name", path.display()))?;
-    let tmp = dir.join(format!(".{}.tmp-{}", file_name.to_string_lossy(), std::process::id()));
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        file_name.to_string_lossy(),
+        std::process::id()
+    ));
     let result = (|| -> std::io::Result<()> {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;

@@ -61,7 +61,7 @@ pub fn connect(pb: &Patchbay, args: ConnectArgs) -> Result<()> {
 pub fn run(pb: &Patchbay, cmd: ConnectionsCommand) -> Result<()> {
     match cmd {
         ConnectionsCommand::List(flag) => list(pb, flag.json),
-        ConnectionsCommand::Show { name, json } => show(pb, &name, json),
+        ConnectionsCommand::Show { name, json } => show(pb, &name, json.json),
         ConnectionsCommand::Rename { name, new_name } => {
             let c = pb.rename_connection(&name, &new_name)?;
             println!("renamed '{name}' to '{}'; variable {}", c.name, c.env_name);
@@ -76,8 +76,7 @@ pub fn run(pb: &Patchbay, cmd: ConnectionsCommand) -> Result<()> {
             pb.unlock()?;
             let value = match from_file {
                 Some(path) => read_secret_file(&key, &path)?,
-                None => read_secrets(std::slice::from_ref(&key), &format!("'{name}'"))?
-                    .remove(0),
+                None => read_secrets(std::slice::from_ref(&key), &format!("'{name}'"))?.remove(0),
             };
             pb.set_secret(&name, &key, value)?;
             println!("replaced secret '{key}' of '{name}'");
@@ -118,7 +117,10 @@ fn list(pb: &Patchbay, json: bool) -> Result<()> {
             ]
         })
         .collect();
-    output::table(&["NAME", "TYPE", "AUTH", "STATUS", "VARIABLE", "LAST USED"], &rows);
+    output::table(
+        &["NAME", "TYPE", "AUTH", "STATUS", "VARIABLE", "LAST USED"],
+        &rows,
+    );
     Ok(())
 }
 

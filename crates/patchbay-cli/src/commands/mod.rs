@@ -43,7 +43,7 @@ pub(crate) fn read_input(path: &std::path::Path) -> Result<(String, String)> {
             .context("reading stdin")?;
         return Ok(("<stdin>".to_string(), text));
     }
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok((path.display().to_string(), text))
 }

@@ -16,12 +16,12 @@ pub fn run(pb: &Patchbay, cmd: TypesCommand) -> Result<()> {
         TypesCommand::Create { file, json } => {
             let (name, text) = read_input(&file)?;
             let t = pb.create_type(parse_definition(&name, &text)?)?;
-            report(&t, "created", json)
+            report(&t, "created", json.json)
         }
         TypesCommand::Edit { slug, file, json } => {
             let (name, text) = read_input(&file)?;
             let t = pb.update_type(&slug, parse_definition(&name, &text)?)?;
-            report(&t, "updated", json)
+            report(&t, "updated", json.json)
         }
         TypesCommand::Duplicate {
             slug,
@@ -29,7 +29,7 @@ pub fn run(pb: &Patchbay, cmd: TypesCommand) -> Result<()> {
             json,
         } => {
             let t = pb.duplicate_type(&slug, new_slug.as_deref())?;
-            report(&t, "created", json)
+            report(&t, "created", json.json)
         }
         TypesCommand::Delete { slug, force } => {
             pb.delete_type(&slug, force)?;

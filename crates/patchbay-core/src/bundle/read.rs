@@ -34,9 +34,22 @@ pub fn parse_bundle(file: &str, text: &str) -> Result<ParsedBundle> {
     let entries = match value.get("integrations") {
         Some(Value::Array(items)) => items.clone(),
         Some(other) => {
-            return Err(parse_error(file, "integrations", format!("expected a list of integration types, found {}", kind(other))));
+            return Err(parse_error(
+                file,
+                "integrations",
+                format!(
+                    "expected a list of integration types, found {}",
+                    kind(other)
+                ),
+            ));
         }
-        None => return Err(parse_error(file, "integrations", "missing: a bundle lists its types under \"integrations\"")),
+        None => {
+            return Err(parse_error(
+                file,
+                "integrations",
+                "missing: a bundle lists its types under \"integrations\"",
+            ))
+        }
     };
     if let Some(obj) = value.as_object() {
         for key in obj.keys() {
@@ -54,7 +67,10 @@ pub fn parse_bundle(file: &str, text: &str) -> Result<ParsedBundle> {
         let Some(obj) = entry.as_object_mut() else {
             problems.push(Problem {
                 path: at,
-                message: format!("expected an integration type object, found {}", kind(&entry)),
+                message: format!(
+                    "expected an integration type object, found {}",
+                    kind(&entry)
+                ),
             });
             continue;
         };
@@ -63,7 +79,9 @@ pub fn parse_bundle(file: &str, text: &str) -> Result<ParsedBundle> {
             if !is_requires_shape(&req) {
                 problems.push(Problem {
                     path: format!("{at}.requires"),
-                    message: "expected an object mapping auth pattern types to lists of field names".into(),
+                    message:
+                        "expected an object mapping auth pattern types to lists of field names"
+                            .into(),
                 });
             }
         }
@@ -76,7 +94,10 @@ pub fn parse_bundle(file: &str, text: &str) -> Result<ParsedBundle> {
                 if let Some(first) = first_slug.get(&def.slug) {
                     problems.push(Problem {
                         path: format!("{at}.slug"),
-                        message: format!("duplicate slug '{}' (also at integrations[{first}])", def.slug),
+                        message: format!(
+                            "duplicate slug '{}' (also at integrations[{first}])",
+                            def.slug
+                        ),
                     });
                 } else {
                     first_slug.insert(def.slug.clone(), i);
@@ -99,7 +120,11 @@ pub fn parse_bundle(file: &str, text: &str) -> Result<ParsedBundle> {
 /// there is nothing to migrate yet; a later version adds a step here (`1 → 2`, …).
 fn migrate_to_current(file: &str, value: Value) -> Result<Value> {
     let Some(obj) = value.as_object() else {
-        return Err(parse_error(file, "$", format!("expected a bundle object, found {}", kind(&value))));
+        return Err(parse_error(
+            file,
+            "$",
+            format!("expected a bundle object, found {}", kind(&value)),
+        ));
     };
     match obj.get("format") {
         Some(Value::String(f)) if f == FORMAT => {}

@@ -11,9 +11,7 @@ use super::field::FieldSpec;
 use super::oauth::OAuthConfig;
 
 /// The kinds of authentication Patchbay can apply to a request.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum AuthType {
     None,

@@ -39,7 +39,8 @@ pub struct FieldSpec {
 impl FieldSpec {
     /// Whether values of this field live in the vault rather than in SQLite.
     pub fn is_secret(&self) -> bool {
-        self.secret.unwrap_or(self.input_type == InputType::Password)
+        self.secret
+            .unwrap_or(self.input_type == InputType::Password)
     }
 
     /// A field spec Patchbay adds implicitly (for example `client_id` for OAuth patterns).

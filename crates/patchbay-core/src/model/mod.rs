@@ -14,8 +14,8 @@ mod oauth;
 
 pub use action::{Action, ActionBody, ActionParameter, HttpMethod, KeyValue, ParameterLocation};
 pub use auth::{
-    ApiKeyConfig, ApiKeyLocation, AuthPattern, AuthType, FieldMutation, HeaderTemplate,
-    HmacConfig, HmacEncoding,
+    ApiKeyConfig, ApiKeyLocation, AuthPattern, AuthType, FieldMutation, HeaderTemplate, HmacConfig,
+    HmacEncoding,
 };
 pub use connection::{Connection, ConnectionStatus, SecretSummary};
 pub use field::{FieldSpec, InputType};

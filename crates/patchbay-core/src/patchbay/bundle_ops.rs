@@ -109,7 +109,10 @@ impl Patchbay {
         let chosen: Vec<IntegrationType> = if slugs.is_empty() {
             self.all_types()?
         } else {
-            slugs.iter().map(|s| self.get_type(s)).collect::<Result<_>>()?
+            slugs
+                .iter()
+                .map(|s| self.get_type(s))
+                .collect::<Result<_>>()?
         };
         let defs: Vec<&IntegrationDef> = chosen.iter().map(|t| &t.def).collect();
         let text = write_bundle(&defs)?;
@@ -125,11 +128,12 @@ impl Patchbay {
             return Ok(());
         }
         let key = self.master_key()?;
-        for (id, name, field, envelope) in envelopes {
-            let value = vault::open(key, &secret_aad(&id, &field), &envelope)?;
+        for s in envelopes {
+            let value = vault::open(key, &secret_aad(&s.connection_id, &s.key), &s.envelope)?;
             if value.expose().chars().count() >= 6 && text.contains(value.expose()) {
                 return Err(CoreError::Invalid(format!(
-                    "refusing to write: the output contains the secret '{field}' of connection '{name}'"
+                    "refusing to write: the output contains the secret '{}' of connection '{}'",
+                    s.key, s.connection_name
                 )));
             }
         }
@@ -150,7 +154,9 @@ fn plan(
         let existing = types::by_slug(db, &def.slug)?;
         let item = match existing {
             None => ImportItem::new(def, ImportAction::Create, &def.slug),
-            Some(old) if old.def == *def => ImportItem::new(def, ImportAction::Unchanged, &def.slug),
+            Some(old) if old.def == *def => {
+                ImportItem::new(def, ImportAction::Unchanged, &def.slug)
+            }
             Some(old) => {
                 let changed = changed_fields(&old.def, def);
                 let mut item = match policy {
@@ -185,7 +191,12 @@ fn plan(
     })
 }
 
-fn apply(db: &rusqlite::Connection, source: &str, defs: &[IntegrationDef], report: &ImportReport) -> Result<()> {
+fn apply(
+    db: &rusqlite::Connection,
+    source: &str,
+    defs: &[IntegrationDef],
+    report: &ImportReport,
+) -> Result<()> {
     let now = store::now();
     let source_name = std::path::Path::new(source)
         .file_name()
@@ -210,8 +221,9 @@ fn apply(db: &rusqlite::Connection, source: &str, defs: &[IntegrationDef], repor
                 )?;
             }
             ImportAction::Replace => {
-                let mut t = types::by_slug(db, &def.slug)?
-                    .ok_or_else(|| CoreError::Invalid(format!("type '{}' vanished during the import", def.slug)))?;
+                let mut t = types::by_slug(db, &def.slug)?.ok_or_else(|| {
+                    CoreError::Invalid(format!("type '{}' vanished during the import", def.slug))
+                })?;
                 let reason = repoint_reason(&t.def, def);
                 t.def = def.clone();
                 t.origin = Origin::Imported;
@@ -224,7 +236,13 @@ fn apply(db: &rusqlite::Connection, source: &str, defs: &[IntegrationDef], repor
                         let message = format!(
                             "paused: {reason} by importing {source_name}; nothing is sent until you approve it with `patchbay connections approve {name}`"
                         );
-                        connections::set_status(db, &id, ConnectionStatus::Paused, Some(&message), &now)?;
+                        connections::set_status(
+                            db,
+                            &id,
+                            ConnectionStatus::Paused,
+                            Some(&message),
+                            &now,
+                        )?;
                     }
                 }
             }
@@ -254,21 +272,41 @@ pub(crate) fn repoint_reason(old: &IntegrationDef, new: &IntegrationDef) -> Opti
     if a != b {
         return Some(format!("the base URL host changed from {a} to {b}"));
     }
-    let kinds = |d: &IntegrationDef| d.auth_patterns.iter().map(|p| p.auth_type).collect::<Vec<_>>();
+    let kinds = |d: &IntegrationDef| {
+        d.auth_patterns
+            .iter()
+            .map(|p| p.auth_type)
+            .collect::<Vec<_>>()
+    };
     if kinds(old) != kinds(new) {
         return Some("the auth patterns changed".to_string());
     }
     for (p, q) in old.auth_patterns.iter().zip(&new.auth_patterns) {
         let endpoints = |p: &crate::model::AuthPattern| {
             p.oauth_config.as_ref().map(|c| {
-                (c.authorize_uri.clone(), c.token_uri.clone(), c.user_info_uri.clone(), c.revocation_uri.clone())
+                (
+                    c.authorize_uri.clone(),
+                    c.token_uri.clone(),
+                    c.user_info_uri.clone(),
+                    c.revocation_uri.clone(),
+                )
             })
         };
         if endpoints(p) != endpoints(q) {
-            return Some(format!("the OAuth endpoints of the {} pattern changed", p.auth_type));
+            return Some(format!(
+                "the OAuth endpoints of the {} pattern changed",
+                p.auth_type
+            ));
         }
-        if p.api_key != q.api_key || p.headers != q.headers || p.auth_header_key_override != q.auth_header_key_override || p.hmac != q.hmac {
-            return Some(format!("where the {} pattern sends credentials changed", p.auth_type));
+        if p.api_key != q.api_key
+            || p.headers != q.headers
+            || p.auth_header_key_override != q.auth_header_key_override
+            || p.hmac != q.hmac
+        {
+            return Some(format!(
+                "where the {} pattern sends credentials changed",
+                p.auth_type
+            ));
         }
     }
     None

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use crate::envname::env_name;
 use crate::ids::{new_id, CONNECTION_PREFIX};
-use crate::model::{AuthPattern, AuthType, Connection, ConnectionStatus, IntegrationType, SecretSummary};
+use crate::model::{
+    AuthPattern, AuthType, Connection, ConnectionStatus, IntegrationType, SecretSummary,
+};
 use crate::store::{self, connections, types};
 use crate::vault;
 use crate::{CoreError, Result, Secret};
@@ -70,7 +72,10 @@ impl Patchbay {
         };
         let mut sealed = Vec::with_capacity(req.secrets.len());
         for (k, v) in &req.secrets {
-            sealed.push((k, vault::seal(key, &secret_aad(&conn.id, k), v.expose().as_bytes())?));
+            sealed.push((
+                k,
+                vault::seal(key, &secret_aad(&conn.id, k), v.expose().as_bytes())?,
+            ));
         }
         self.store().write(|tx| {
             ensure_name_free(tx, &conn.name, &conn.env_name)?;
@@ -103,7 +108,10 @@ impl Patchbay {
                 Some(env) => vault::open(key, &secret_aad(&c.id, k), &env)?.masked(),
                 None => continue,
             };
-            out.push(SecretSummary { key: k.clone(), masked });
+            out.push(SecretSummary {
+                key: k.clone(),
+                masked,
+            });
         }
         Ok(out)
     }
@@ -111,10 +119,15 @@ impl Patchbay {
     /// A secret's value, for the request engine and `patchbay run` only: never for display.
     pub fn reveal_secret(&self, name: &str, key: &str) -> Result<Secret> {
         let c = self.get_connection(name)?;
-        let env = connections::secret_envelope(self.store().conn(), &c.id, key)?.ok_or_else(|| {
-            CoreError::not_found("secret", format!("{key}' of connection '{name}"))
-        })?;
-        Ok(vault::open(self.master_key()?, &secret_aad(&c.id, key), &env)?)
+        let env =
+            connections::secret_envelope(self.store().conn(), &c.id, key)?.ok_or_else(|| {
+                CoreError::not_found("secret", format!("{key}' of connection '{name}"))
+            })?;
+        Ok(vault::open(
+            self.master_key()?,
+            &secret_aad(&c.id, key),
+            &env,
+        )?)
     }
 
     pub fn rename_connection(&self, name: &str, new_name: &str) -> Result<Connection> {
@@ -139,9 +152,13 @@ impl Patchbay {
     /// Replaces one secret of a connection in place (the connection and its other values stay).
     pub fn set_secret(&self, name: &str, key: &str, value: Secret) -> Result<()> {
         let c = self.get_connection(name)?;
-        let t = types::by_id(self.store().conn(), &c.type_id)?.ok_or_else(|| type_not_found(&c.type_slug))?;
+        let t = types::by_id(self.store().conn(), &c.type_id)?
+            .ok_or_else(|| type_not_found(&c.type_slug))?;
         let pattern = choose_pattern(&t, Some(c.auth_type))?;
-        let spec = pattern.connection_fields().into_iter().find(|f| f.field_name == key);
+        let spec = pattern
+            .connection_fields()
+            .into_iter()
+            .find(|f| f.field_name == key);
         match spec {
             Some(f) if f.is_secret() => {}
             Some(_) => {
@@ -158,9 +175,15 @@ impl Patchbay {
             }
         }
         if value.is_empty() {
-            return Err(CoreError::Invalid(format!("the new value of '{key}' is empty")));
+            return Err(CoreError::Invalid(format!(
+                "the new value of '{key}' is empty"
+            )));
         }
-        let envelope = vault::seal(self.master_key()?, &secret_aad(&c.id, key), value.expose().as_bytes())?;
+        let envelope = vault::seal(
+            self.master_key()?,
+            &secret_aad(&c.id, key),
+            value.expose().as_bytes(),
+        )?;
         self.store().write(|tx| {
             let now = store::now();
             connections::put_secret(tx, &c.id, key, &envelope, &now)?;
@@ -277,7 +300,9 @@ fn check_values(
         let present = if f.is_secret() {
             secrets.get(&f.field_name).is_some_and(|s| !s.is_empty())
         } else {
-            fields.get(&f.field_name).is_some_and(|v| !v.trim().is_empty())
+            fields
+                .get(&f.field_name)
+                .is_some_and(|v| !v.trim().is_empty())
         };
         if !present {
             let how = if f.is_secret() {
@@ -285,7 +310,10 @@ fn check_values(
             } else {
                 format!("--field {}=VALUE", f.field_name)
             };
-            problems.push(format!("required field '{}' is missing ({how})", f.field_name));
+            problems.push(format!(
+                "required field '{}' is missing ({how})",
+                f.field_name
+            ));
         }
     }
     if problems.is_empty() {
@@ -307,16 +335,24 @@ fn check_values(
         t.def.slug,
         p.auth_type,
         problems.join("\n  "),
-        if known.is_empty() { "none".to_string() } else { known.join(", ") }
+        if known.is_empty() {
+            "none".to_string()
+        } else {
+            known.join(", ")
+        }
     )))
 }
 
 fn checked_env_name(name: &str) -> Result<String> {
     if name.is_empty() {
-        return Err(CoreError::Invalid("a connection name must not be empty".into()));
+        return Err(CoreError::Invalid(
+            "a connection name must not be empty".into(),
+        ));
     }
     if name.chars().count() > 100 {
-        return Err(CoreError::Invalid("a connection name must be at most 100 characters".into()));
+        return Err(CoreError::Invalid(
+            "a connection name must be at most 100 characters".into(),
+        ));
     }
     env_name(name).ok_or_else(|| {
         CoreError::Invalid(format!(

@@ -139,7 +139,13 @@ pub fn delete(db: &Db, id: &str) -> Result<()> {
 }
 
 /// Inserts or replaces one sealed secret in place.
-pub fn put_secret(db: &Db, connection_id: &str, key: &str, envelope: &[u8], now: &str) -> Result<()> {
+pub fn put_secret(
+    db: &Db,
+    connection_id: &str,
+    key: &str,
+    envelope: &[u8],
+    now: &str,
+) -> Result<()> {
     db.execute(
         "INSERT INTO secrets (connection_id, key, envelope, updated_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (connection_id, key) DO UPDATE SET envelope = excluded.envelope,
@@ -160,8 +166,16 @@ pub fn secret_envelope(db: &Db, connection_id: &str, key: &str) -> Result<Option
     .map_err(CoreError::store("reading a secret"))
 }
 
-/// Every sealed secret: (connection id, connection name, key, envelope).
-pub fn all_secret_envelopes(db: &Db) -> Result<Vec<(String, String, String, Vec<u8>)>> {
+/// One sealed secret with the names needed to report it.
+pub struct SealedSecret {
+    pub connection_id: String,
+    pub connection_name: String,
+    pub key: String,
+    pub envelope: Vec<u8>,
+}
+
+/// Every sealed secret, ordered by connection name and key.
+pub fn all_secret_envelopes(db: &Db) -> Result<Vec<SealedSecret>> {
     let mut stmt = db
         .prepare(
             "SELECT s.connection_id, c.name, s.key, s.envelope FROM secrets s
@@ -169,7 +183,14 @@ pub fn all_secret_envelopes(db: &Db) -> Result<Vec<(String, String, String, Vec<
         )
         .map_err(CoreError::store("reading secrets"))?;
     let rows = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .query_map([], |r| {
+            Ok(SealedSecret {
+                connection_id: r.get(0)?,
+                connection_name: r.get(1)?,
+                key: r.get(2)?,
+                envelope: r.get(3)?,
+            })
+        })
         .map_err(CoreError::store("reading secrets"))?
         .collect::<rusqlite::Result<Vec<_>>>()
         .map_err(CoreError::store("reading secrets"))?;

@@ -101,8 +101,9 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(CoreError::store("reading the schema version"))?;
     for (version, name, sql) in MIGRATIONS.iter().filter(|(v, _, _)| *v > current) {
-        tx.execute_batch(sql)
-            .map_err(CoreError::store(format!("applying migration {version} ({name})")))?;
+        tx.execute_batch(sql).map_err(CoreError::store(format!(
+            "applying migration {version} ({name})"
+        )))?;
         tx.execute(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
             rusqlite::params![version, name, crate::store::now()],

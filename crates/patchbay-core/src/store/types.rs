@@ -31,7 +31,10 @@ pub fn insert(conn: &Connection, t: &IntegrationType) -> Result<()> {
             t.updated_at,
         ],
     )
-    .map_err(CoreError::store(format!("saving integration type '{}'", t.def.slug)))?;
+    .map_err(CoreError::store(format!(
+        "saving integration type '{}'",
+        t.def.slug
+    )))?;
     Ok(())
 }
 
@@ -78,7 +81,9 @@ pub fn by_slug(conn: &Connection, slug: &str) -> Result<Option<IntegrationType>>
         full_row,
     )
     .optional()
-    .map_err(CoreError::store(format!("reading integration type '{slug}'")))?
+    .map_err(CoreError::store(format!(
+        "reading integration type '{slug}'"
+    )))?
     .transpose()
 }
 

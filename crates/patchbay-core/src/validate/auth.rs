@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use super::urls::{check_endpoint_url, is_header_name};
 use super::Report;
-use crate::model::{ApiKeyLocation, AuthPattern, AuthType, FieldSpec, IntegrationDef, RedirectStyle};
+use crate::model::{
+    ApiKeyLocation, AuthPattern, AuthType, FieldSpec, IntegrationDef, RedirectStyle,
+};
 use crate::template;
 
 pub(super) fn check_patterns(r: &mut Report, def: &IntegrationDef) {
@@ -117,7 +119,10 @@ fn check_field_specs(r: &mut Report, at: &str, p: &AuthPattern) {
             if !template::is_valid_name(&f.field_name) {
                 r.add(
                     format!("{path}.field_name"),
-                    format!("'{}' must be letters, digits and '_', not starting with a digit", f.field_name),
+                    format!(
+                        "'{}' must be letters, digits and '_', not starting with a digit",
+                        f.field_name
+                    ),
                 );
             }
             if let Some(first) = seen.insert(&f.field_name, path.clone()) {
@@ -135,17 +140,29 @@ fn check_field_specs(r: &mut Report, at: &str, p: &AuthPattern) {
 fn check_blocks_belong(r: &mut Report, at: &str, p: &AuthPattern) {
     let t = p.auth_type;
     if p.api_key.is_some() && t != AuthType::ApiKey {
-        r.add(format!("{at}.api_key"), format!("only applies to type 'api_key', not '{t}'"));
+        r.add(
+            format!("{at}.api_key"),
+            format!("only applies to type 'api_key', not '{t}'"),
+        );
     }
     if p.hmac.is_some() && t != AuthType::Hmac {
-        r.add(format!("{at}.hmac"), format!("only applies to type 'hmac', not '{t}'"));
+        r.add(
+            format!("{at}.hmac"),
+            format!("only applies to type 'hmac', not '{t}'"),
+        );
     }
     if !p.headers.is_empty() && t != AuthType::CustomHeaders {
-        r.add(format!("{at}.headers"), format!("only applies to type 'custom_headers', not '{t}'"));
+        r.add(
+            format!("{at}.headers"),
+            format!("only applies to type 'custom_headers', not '{t}'"),
+        );
     }
     // MCP OAuth patterns carry a bare `{"pkce_enabled": true}` in Scalekit payloads.
     if p.oauth_config.is_some() && !t.is_oauth() {
-        r.add(format!("{at}.oauth_config"), format!("only applies to oauth2 patterns, not '{t}'"));
+        r.add(
+            format!("{at}.oauth_config"),
+            format!("only applies to oauth2 patterns, not '{t}'"),
+        );
     }
 }
 
@@ -179,17 +196,26 @@ fn check_api_key(r: &mut Report, at: &str, p: &AuthPattern, fields: &[FieldSpec]
                 if !o.eq_ignore_ascii_case(&cfg.name) {
                     r.add(
                         format!("{at}.auth_header_key_override"),
-                        format!("'{o}' conflicts with api_key.name '{}': set only one", cfg.name),
+                        format!(
+                            "'{o}' conflicts with api_key.name '{}': set only one",
+                            cfg.name
+                        ),
                     );
                 }
             }
         }
         ApiKeyLocation::Query => {
             if cfg.name.trim().is_empty() {
-                r.add(format!("{at}.api_key.name"), "must name the query parameter");
+                r.add(
+                    format!("{at}.api_key.name"),
+                    "must name the query parameter",
+                );
             }
             if cfg.prefix.is_some() {
-                r.add(format!("{at}.api_key.prefix"), "only applies to a key sent in a header");
+                r.add(
+                    format!("{at}.api_key.prefix"),
+                    "only applies to a key sent in a header",
+                );
             }
         }
     }
@@ -201,7 +227,10 @@ fn check_templates_refer_to_fields(r: &mut Report, path: &str, value: &str, fiel
         Ok(names) => {
             for name in names {
                 if !fields.iter().any(|f| f.field_name == name) {
-                    r.add(path, format!("{{{{{name}}}}} is not a field of this pattern"));
+                    r.add(
+                        path,
+                        format!("{{{{{name}}}}} is not a field of this pattern"),
+                    );
                 }
             }
         }
@@ -210,7 +239,10 @@ fn check_templates_refer_to_fields(r: &mut Report, path: &str, value: &str, fiel
 
 fn check_custom_headers(r: &mut Report, at: &str, p: &AuthPattern, fields: &[FieldSpec]) {
     if p.headers.is_empty() {
-        r.add(format!("{at}.headers"), "a custom_headers pattern needs at least one header");
+        r.add(
+            format!("{at}.headers"),
+            "a custom_headers pattern needs at least one header",
+        );
     }
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (j, h) in p.headers.iter().enumerate() {
@@ -223,7 +255,10 @@ fn check_custom_headers(r: &mut Report, at: &str, p: &AuthPattern, fields: &[Fie
         if let Some(first) = seen.insert(h.name.to_ascii_lowercase(), j) {
             r.add(
                 format!("{at}.headers[{j}].name"),
-                format!("duplicate header '{}' (already at headers[{first}])", h.name),
+                format!(
+                    "duplicate header '{}' (already at headers[{first}])",
+                    h.name
+                ),
             );
         }
         check_templates_refer_to_fields(r, &format!("{at}.headers[{j}].value"), &h.value, fields);
@@ -232,7 +267,10 @@ fn check_custom_headers(r: &mut Report, at: &str, p: &AuthPattern, fields: &[Fie
 
 fn check_hmac(r: &mut Report, at: &str, p: &AuthPattern, fields: &[FieldSpec]) {
     let Some(cfg) = &p.hmac else {
-        r.add(format!("{at}.hmac"), "an hmac pattern needs an 'hmac' block (signing key field, header names, encoding)");
+        r.add(
+            format!("{at}.hmac"),
+            "an hmac pattern needs an 'hmac' block (signing key field, header names, encoding)",
+        );
         return;
     };
     require_secret_field(r, at, fields, &cfg.secret_field, "the HMAC signing key");
@@ -243,13 +281,22 @@ fn check_hmac(r: &mut Report, at: &str, p: &AuthPattern, fields: &[FieldSpec]) {
     ] {
         if let Some(v) = value {
             if !is_header_name(v) {
-                r.add(format!("{at}.hmac.{name}"), format!("'{v}' is not a valid HTTP header name"));
+                r.add(
+                    format!("{at}.hmac.{name}"),
+                    format!("'{v}' is not a valid HTTP header name"),
+                );
             }
         }
     }
     match (&cfg.key_id_header, &cfg.key_id_field) {
-        (Some(_), None) => r.add(format!("{at}.hmac.key_id_field"), "is required when key_id_header is set"),
-        (None, Some(_)) => r.add(format!("{at}.hmac.key_id_header"), "is required when key_id_field is set"),
+        (Some(_), None) => r.add(
+            format!("{at}.hmac.key_id_field"),
+            "is required when key_id_header is set",
+        ),
+        (None, Some(_)) => r.add(
+            format!("{at}.hmac.key_id_header"),
+            "is required when key_id_field is set",
+        ),
         (Some(_), Some(f)) if !fields.iter().any(|s| &s.field_name == f) => r.add(
             format!("{at}.hmac.key_id_field"),
             format!("no field '{f}' in this pattern"),
@@ -261,7 +308,10 @@ fn check_hmac(r: &mut Report, at: &str, p: &AuthPattern, fields: &[FieldSpec]) {
 fn check_oauth(r: &mut Report, at: &str, p: &AuthPattern) {
     let Some(cfg) = &p.oauth_config else {
         if !p.is_mcp {
-            r.add(format!("{at}.oauth_config"), "an oauth2 pattern needs an 'oauth_config' block with its endpoints");
+            r.add(
+                format!("{at}.oauth_config"),
+                "an oauth2 pattern needs an 'oauth_config' block with its endpoints",
+            );
         }
         return;
     };
@@ -270,7 +320,10 @@ fn check_oauth(r: &mut Report, at: &str, p: &AuthPattern) {
     // MCP servers publish their endpoints through discovery (and register clients dynamically).
     if !p.is_mcp {
         if code_flow && cfg.authorize_uri.is_none() {
-            r.add(format!("{oc}.authorize_uri"), "is required for the authorization code flow");
+            r.add(
+                format!("{oc}.authorize_uri"),
+                "is required for the authorization code flow",
+            );
         }
         if cfg.token_uri.is_none() {
             r.add(format!("{oc}.token_uri"), "is required");
@@ -313,7 +366,10 @@ fn check_oauth(r: &mut Report, at: &str, p: &AuthPattern) {
         ),
         _ => {}
     }
-    for (name, params) in [("authorize_params", &cfg.authorize_params), ("token_params", &cfg.token_params)] {
+    for (name, params) in [
+        ("authorize_params", &cfg.authorize_params),
+        ("token_params", &cfg.token_params),
+    ] {
         for key in params.keys() {
             if key.trim().is_empty() {
                 r.add(format!("{oc}.{name}"), "parameter names must not be empty");

@@ -39,7 +39,11 @@ fn problems_of(v: Value) -> Vec<String> {
     let def: IntegrationDef = serde_json::from_value(v).expect("test definitions deserialize");
     match validate_def(&def) {
         Ok(()) => Vec::new(),
-        Err(e) => e.problems.iter().map(|p| format!("{}: {}", p.path, p.message)).collect(),
+        Err(e) => e
+            .problems
+            .iter()
+            .map(|p| format!("{}: {}", p.path, p.message))
+            .collect(),
     }
 }
 
@@ -49,7 +53,9 @@ fn rejects(path: &str, needle: &str, edit: impl FnOnce(&mut Value)) {
     edit(&mut v);
     let problems = problems_of(v);
     assert!(
-        problems.iter().any(|p| p.starts_with(&format!("{path}: ")) && p.contains(needle)),
+        problems
+            .iter()
+            .any(|p| p.starts_with(&format!("{path}: ")) && p.contains(needle)),
         "expected a problem at {path} containing {needle:?}, got {problems:#?}"
     );
 }
@@ -68,19 +74,31 @@ fn slug_rules() {
 
 #[test]
 fn display_name_must_be_present() {
-    rejects("display_name", "must not be empty", |v| v["display_name"] = json!("  "));
+    rejects("display_name", "must not be empty", |v| {
+        v["display_name"] = json!("  ")
+    });
 }
 
 #[test]
 fn base_url_rules() {
-    rejects("base_url", "must not be empty", |v| v["base_url"] = json!(""));
-    rejects("base_url", "https or http", |v| v["base_url"] = json!("ftp://acme.example"));
-    rejects("base_url", "not a valid URL", |v| v["base_url"] = json!("acme.example/api"));
-    rejects("base_url", "unclosed", |v| v["base_url"] = json!("https://{{domain/api"));
+    rejects("base_url", "must not be empty", |v| {
+        v["base_url"] = json!("")
+    });
+    rejects("base_url", "https or http", |v| {
+        v["base_url"] = json!("ftp://acme.example")
+    });
+    rejects("base_url", "not a valid URL", |v| {
+        v["base_url"] = json!("acme.example/api")
+    });
+    rejects("base_url", "unclosed", |v| {
+        v["base_url"] = json!("https://{{domain/api")
+    });
     rejects("base_url", "user name or password", |v| {
         v["base_url"] = json!("https://user:pw@acme.example")
     });
-    rejects("base_url", "query string", |v| v["base_url"] = json!("https://acme.example/?k=1"));
+    rejects("base_url", "query string", |v| {
+        v["base_url"] = json!("https://acme.example/?k=1")
+    });
 }
 
 #[test]
@@ -89,79 +107,149 @@ fn base_url_fields_must_exist_in_every_pattern_and_not_be_secret() {
         v["base_url"] = json!("https://{{region}}.acme.example");
         v["auth_patterns"][0]["fields"][0]["field_name"] = json!("region");
     });
-    rejects("base_url", "secret", |v| v["base_url"] = json!("https://acme.example/{{api_key}}"));
+    rejects("base_url", "secret", |v| {
+        v["base_url"] = json!("https://acme.example/{{api_key}}")
+    });
 }
 
 #[test]
 fn docs_url_must_be_a_web_url() {
-    rejects("docs_url", "not a valid URL", |v| v["docs_url"] = json!("docs"));
+    rejects("docs_url", "not a valid URL", |v| {
+        v["docs_url"] = json!("docs")
+    });
 }
 
 #[test]
 fn patterns_must_exist_and_be_unique() {
-    rejects("auth_patterns", "at least one", |v| v["auth_patterns"] = json!([]));
-    rejects("auth_patterns[2].type", "duplicate auth pattern type 'api_key'", |v| {
-        let first = v["auth_patterns"][0].clone();
-        v["auth_patterns"].as_array_mut().unwrap().push(first);
+    rejects("auth_patterns", "at least one", |v| {
+        v["auth_patterns"] = json!([])
     });
+    rejects(
+        "auth_patterns[2].type",
+        "duplicate auth pattern type 'api_key'",
+        |v| {
+            let first = v["auth_patterns"][0].clone();
+            v["auth_patterns"].as_array_mut().unwrap().push(first);
+        },
+    );
 }
 
 #[test]
 fn api_key_rules() {
-    rejects("auth_patterns[0].fields", "needs a secret field 'api_key'", |v| {
-        v["auth_patterns"][0]["fields"].as_array_mut().unwrap().remove(1);
-    });
+    rejects(
+        "auth_patterns[0].fields",
+        "needs a secret field 'api_key'",
+        |v| {
+            v["auth_patterns"][0]["fields"]
+                .as_array_mut()
+                .unwrap()
+                .remove(1);
+        },
+    );
     rejects("auth_patterns[0].fields", "must be secret", |v| {
         v["auth_patterns"][0]["fields"][1]["input_type"] = json!("text");
     });
-    rejects("auth_patterns[0].api_key.name", "not a valid HTTP header name", |v| {
-        v["auth_patterns"][0]["api_key"]["name"] = json!("X API Key");
-    });
-    rejects("auth_patterns[0].api_key.prefix", "only applies to a key sent in a header", |v| {
-        v["auth_patterns"][0]["api_key"] = json!({"in": "query", "name": "key", "prefix": "Bearer "});
-    });
-    rejects("auth_patterns[0].auth_header_key_override", "conflicts with api_key.name", |v| {
-        v["auth_patterns"][0]["auth_header_key_override"] = json!("X-Other");
-    });
+    rejects(
+        "auth_patterns[0].api_key.name",
+        "not a valid HTTP header name",
+        |v| {
+            v["auth_patterns"][0]["api_key"]["name"] = json!("X API Key");
+        },
+    );
+    rejects(
+        "auth_patterns[0].api_key.prefix",
+        "only applies to a key sent in a header",
+        |v| {
+            v["auth_patterns"][0]["api_key"] =
+                json!({"in": "query", "name": "key", "prefix": "Bearer "});
+        },
+    );
+    rejects(
+        "auth_patterns[0].auth_header_key_override",
+        "conflicts with api_key.name",
+        |v| {
+            v["auth_patterns"][0]["auth_header_key_override"] = json!("X-Other");
+        },
+    );
 }
 
 #[test]
 fn duplicate_field_names_are_rejected() {
-    rejects("auth_patterns[0].fields[2].field_name", "duplicate field 'domain'", |v| {
-        let f = v["auth_patterns"][0]["fields"][0].clone();
-        v["auth_patterns"][0]["fields"].as_array_mut().unwrap().push(f);
-    });
-    rejects("auth_patterns[0].fields[0].field_name", "letters, digits", |v| {
-        v["auth_patterns"][0]["fields"][0]["field_name"] = json!("my-domain");
-        v["base_url"] = json!("https://acme.example");
-        v["auth_patterns"][1]["fields"] = json!([]);
-    });
+    rejects(
+        "auth_patterns[0].fields[2].field_name",
+        "duplicate field 'domain'",
+        |v| {
+            let f = v["auth_patterns"][0]["fields"][0].clone();
+            v["auth_patterns"][0]["fields"]
+                .as_array_mut()
+                .unwrap()
+                .push(f);
+        },
+    );
+    rejects(
+        "auth_patterns[0].fields[0].field_name",
+        "letters, digits",
+        |v| {
+            v["auth_patterns"][0]["fields"][0]["field_name"] = json!("my-domain");
+            v["base_url"] = json!("https://acme.example");
+            v["auth_patterns"][1]["fields"] = json!([]);
+        },
+    );
 }
 
 #[test]
 fn oauth_endpoint_rules() {
-    rejects("auth_patterns[1].oauth_config.token_uri", "must be an https URL or loopback http", |v| {
-        v["auth_patterns"][1]["oauth_config"]["token_uri"] = json!("http://auth.acme.example/token");
-    });
-    rejects("auth_patterns[1].oauth_config.authorize_uri", "is required", |v| {
-        v["auth_patterns"][1]["oauth_config"]
-            .as_object_mut()
-            .unwrap()
-            .remove("authorize_uri");
-    });
-    rejects("auth_patterns[1].oauth_config", "needs an 'oauth_config' block", |v| {
-        v["auth_patterns"][1].as_object_mut().unwrap().remove("oauth_config");
-    });
-    rejects("auth_patterns[1].oauth_config.available_scopes[1].scope", "duplicate scope", |v| {
-        v["auth_patterns"][1]["oauth_config"]["available_scopes"] =
-            json!([{"scope": "read"}, {"scope": "read"}]);
-    });
-    rejects("auth_patterns[1].oauth_config.available_scopes[0].scope", "without spaces", |v| {
-        v["auth_patterns"][1]["oauth_config"]["available_scopes"] = json!([{"scope": "read write"}]);
-    });
-    rejects("auth_patterns[1].oauth_config.loopback_port", "only applies to redirect_style 'loopback'", |v| {
-        v["auth_patterns"][1]["oauth_config"]["loopback_port"] = json!(8080);
-    });
+    rejects(
+        "auth_patterns[1].oauth_config.token_uri",
+        "must be an https URL or loopback http",
+        |v| {
+            v["auth_patterns"][1]["oauth_config"]["token_uri"] =
+                json!("http://auth.acme.example/token");
+        },
+    );
+    rejects(
+        "auth_patterns[1].oauth_config.authorize_uri",
+        "is required",
+        |v| {
+            v["auth_patterns"][1]["oauth_config"]
+                .as_object_mut()
+                .unwrap()
+                .remove("authorize_uri");
+        },
+    );
+    rejects(
+        "auth_patterns[1].oauth_config",
+        "needs an 'oauth_config' block",
+        |v| {
+            v["auth_patterns"][1]
+                .as_object_mut()
+                .unwrap()
+                .remove("oauth_config");
+        },
+    );
+    rejects(
+        "auth_patterns[1].oauth_config.available_scopes[1].scope",
+        "duplicate scope",
+        |v| {
+            v["auth_patterns"][1]["oauth_config"]["available_scopes"] =
+                json!([{"scope": "read"}, {"scope": "read"}]);
+        },
+    );
+    rejects(
+        "auth_patterns[1].oauth_config.available_scopes[0].scope",
+        "without spaces",
+        |v| {
+            v["auth_patterns"][1]["oauth_config"]["available_scopes"] =
+                json!([{"scope": "read write"}]);
+        },
+    );
+    rejects(
+        "auth_patterns[1].oauth_config.loopback_port",
+        "only applies to redirect_style 'loopback'",
+        |v| {
+            v["auth_patterns"][1]["oauth_config"]["loopback_port"] = json!(8080);
+        },
+    );
 }
 
 #[test]
@@ -174,20 +262,32 @@ fn loopback_http_endpoints_are_allowed() {
 
 #[test]
 fn client_credentials_needs_a_token_uri() {
-    rejects("auth_patterns[1].oauth_config.token_uri", "is required", |v| {
-        v["auth_patterns"][1]["type"] = json!("oauth2_client_credentials");
-        v["auth_patterns"][1]["oauth_config"] = json!({});
-    });
+    rejects(
+        "auth_patterns[1].oauth_config.token_uri",
+        "is required",
+        |v| {
+            v["auth_patterns"][1]["type"] = json!("oauth2_client_credentials");
+            v["auth_patterns"][1]["oauth_config"] = json!({});
+        },
+    );
 }
 
 #[test]
 fn config_blocks_must_match_the_pattern_type() {
-    rejects("auth_patterns[0].oauth_config", "only applies to oauth2 patterns", |v| {
-        v["auth_patterns"][0]["oauth_config"] = json!({"pkce_enabled": true});
-    });
-    rejects("auth_patterns[1].api_key", "only applies to type 'api_key'", |v| {
-        v["auth_patterns"][1]["api_key"] = json!({"name": "X-Key"});
-    });
+    rejects(
+        "auth_patterns[0].oauth_config",
+        "only applies to oauth2 patterns",
+        |v| {
+            v["auth_patterns"][0]["oauth_config"] = json!({"pkce_enabled": true});
+        },
+    );
+    rejects(
+        "auth_patterns[1].api_key",
+        "only applies to type 'api_key'",
+        |v| {
+            v["auth_patterns"][1]["api_key"] = json!({"name": "X-Key"});
+        },
+    );
 }
 
 #[test]
@@ -202,19 +302,29 @@ fn custom_header_rules() {
             "headers": headers
         });
     };
-    rejects("auth_patterns[0].headers", "at least one header", |v| headers(v, json!([])));
-    rejects("auth_patterns[0].headers[0].value", "{{tenant}} is not a field", |v| {
-        headers(v, json!([{"name": "X-Tenant", "value": "{{tenant}}"}]))
+    rejects("auth_patterns[0].headers", "at least one header", |v| {
+        headers(v, json!([]))
     });
-    rejects("auth_patterns[0].headers[1].name", "duplicate header", |v| {
-        headers(
-            v,
-            json!([{"name": "X-Token", "value": "{{token}}"}, {"name": "x-token", "value": "a"}]),
-        )
-    });
-    rejects("auth_patterns[0].headers[0].name", "not a valid HTTP header name", |v| {
-        headers(v, json!([{"name": "X Token:", "value": "{{token}}"}]))
-    });
+    rejects(
+        "auth_patterns[0].headers[0].value",
+        "{{tenant}} is not a field",
+        |v| headers(v, json!([{"name": "X-Tenant", "value": "{{tenant}}"}])),
+    );
+    rejects(
+        "auth_patterns[0].headers[1].name",
+        "duplicate header",
+        |v| {
+            headers(
+                v,
+                json!([{"name": "X-Token", "value": "{{token}}"}, {"name": "x-token", "value": "a"}]),
+            )
+        },
+    );
+    rejects(
+        "auth_patterns[0].headers[0].name",
+        "not a valid HTTP header name",
+        |v| headers(v, json!([{"name": "X Token:", "value": "{{token}}"}])),
+    );
 }
 
 #[test]
@@ -223,22 +333,31 @@ fn hmac_rules() {
         v["auth_patterns"][0] = json!({"type": "hmac", "fields": [{"field_name": "domain"}]});
     });
     rejects("auth_patterns[0].fields", "HMAC signing key", |v| {
-        v["auth_patterns"][0] = json!({"type": "hmac", "fields": [{"field_name": "domain"}], "hmac": {}});
+        v["auth_patterns"][0] =
+            json!({"type": "hmac", "fields": [{"field_name": "domain"}], "hmac": {}});
     });
-    rejects("auth_patterns[0].hmac.key_id_field", "is required when key_id_header is set", |v| {
-        v["auth_patterns"][0] = json!({
-            "type": "hmac",
-            "fields": [{"field_name": "domain"}, {"field_name": "secret", "input_type": "password"}],
-            "hmac": {"key_id_header": "X-Key-Id"}
-        });
-    });
+    rejects(
+        "auth_patterns[0].hmac.key_id_field",
+        "is required when key_id_header is set",
+        |v| {
+            v["auth_patterns"][0] = json!({
+                "type": "hmac",
+                "fields": [{"field_name": "domain"}, {"field_name": "secret", "input_type": "password"}],
+                "hmac": {"key_id_header": "X-Key-Id"}
+            });
+        },
+    );
 }
 
 #[test]
 fn bearer_and_basic_need_their_fields() {
-    rejects("auth_patterns[0].fields", "needs a secret field 'token'", |v| {
-        v["auth_patterns"][0] = json!({"type": "bearer", "fields": [{"field_name": "domain"}]});
-    });
+    rejects(
+        "auth_patterns[0].fields",
+        "needs a secret field 'token'",
+        |v| {
+            v["auth_patterns"][0] = json!({"type": "bearer", "fields": [{"field_name": "domain"}]});
+        },
+    );
     rejects("auth_patterns[0].fields", "needs a 'username' field", |v| {
         v["auth_patterns"][0] = json!({"type": "basic", "fields": [{"field_name": "domain"}]});
     });
@@ -246,12 +365,21 @@ fn bearer_and_basic_need_their_fields() {
 
 #[test]
 fn field_mutations_must_name_a_field_and_do_something() {
-    rejects("auth_patterns[0].auth_field_mutations[0].field_name", "no field 'nope'", |v| {
-        v["auth_patterns"][0]["auth_field_mutations"] = json!([{"field_name": "nope", "prefix": "x"}]);
-    });
-    rejects("auth_patterns[0].auth_field_mutations[0]", "does nothing", |v| {
-        v["auth_patterns"][0]["auth_field_mutations"] = json!([{"field_name": "api_key"}]);
-    });
+    rejects(
+        "auth_patterns[0].auth_field_mutations[0].field_name",
+        "no field 'nope'",
+        |v| {
+            v["auth_patterns"][0]["auth_field_mutations"] =
+                json!([{"field_name": "nope", "prefix": "x"}]);
+        },
+    );
+    rejects(
+        "auth_patterns[0].auth_field_mutations[0]",
+        "does nothing",
+        |v| {
+            v["auth_patterns"][0]["auth_field_mutations"] = json!([{"field_name": "api_key"}]);
+        },
+    );
 }
 
 #[test]
@@ -259,7 +387,9 @@ fn action_rules() {
     rejects("actions[0].path", "not an absolute URL", |v| {
         v["actions"][0]["path"] = json!("https://evil.example/steal");
     });
-    rejects("actions[0].path", "must start with '/'", |v| v["actions"][0]["path"] = json!("me"));
+    rejects("actions[0].path", "must start with '/'", |v| {
+        v["actions"][0]["path"] = json!("me")
+    });
     rejects("actions[1].name", "duplicate action name", |v| {
         let a = v["actions"][0].clone();
         v["actions"].as_array_mut().unwrap().push(a);
@@ -268,7 +398,9 @@ fn action_rules() {
 
 #[test]
 fn schema_must_be_openapi() {
-    rejects("schema", "OpenAPI", |v| v["schema"] = json!({"hello": "world"}));
+    rejects("schema", "OpenAPI", |v| {
+        v["schema"] = json!({"hello": "world"})
+    });
 }
 
 #[test]

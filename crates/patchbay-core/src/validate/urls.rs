@@ -31,7 +31,8 @@ pub fn check_web_url(raw: &str) -> Result<Url, String> {
 
 /// OAuth endpoints: https, or plain http only to this machine (RFC 8252 allows loopback).
 pub fn check_endpoint_url(raw: &str) -> Result<Url, String> {
-    let url = check_web_url(raw).map_err(|_| "must be an https URL or loopback http".to_string())?;
+    let url =
+        check_web_url(raw).map_err(|_| "must be an https URL or loopback http".to_string())?;
     if url.scheme() == "http" && !url.host_str().is_some_and(is_loopback_host) {
         return Err("must be an https URL or loopback http".into());
     }

@@ -143,7 +143,10 @@ mod tests {
         let err = open(&k, b"patchbay/v1/cn_other/api_key", &env).unwrap_err();
         assert!(matches!(err, VaultError::Decrypt), "{err:?}");
         let msg = err.to_string();
-        assert!(msg.contains("could not be decrypted with this vault's key"), "{msg}");
+        assert!(
+            msg.contains("could not be decrypted with this vault's key"),
+            "{msg}"
+        );
         assert!(!msg.contains(CANARY));
     }
 
@@ -178,7 +181,10 @@ mod tests {
         let mut env = seal(&k, AAD, CANARY.as_bytes()).unwrap();
         env[3] = 2;
         let err = open(&k, AAD, &env).unwrap_err();
-        assert!(matches!(err, VaultError::UnsupportedEnvelope { version: 2 }), "{err:?}");
+        assert!(
+            matches!(err, VaultError::UnsupportedEnvelope { version: 2 }),
+            "{err:?}"
+        );
         // A future version is recognised even if its layout is shorter than ours.
         assert!(matches!(
             open(&k, AAD, b"PBV\x07"),

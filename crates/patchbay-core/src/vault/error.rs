@@ -54,7 +54,10 @@ pub enum VaultError {
         "the OS keyring failed while {action}: {reason}. Make sure it is running and unlocked \
          (on Linux: a Secret Service such as gnome-keyring) and try again"
     )]
-    Keyring { action: &'static str, reason: String },
+    Keyring {
+        action: &'static str,
+        reason: String,
+    },
 
     #[error("deriving the vault key from the passphrase failed: {0}")]
     Kdf(String),

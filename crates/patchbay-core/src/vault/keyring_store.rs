@@ -42,9 +42,11 @@ pub(crate) fn probe() -> Result<(), String> {
     // there would be gone at exit, taking every secret with it. Refuse that outright.
     let persistence = keyring::default::default_credential_builder().persistence();
     if !matches!(persistence, CredentialPersistence::UntilDelete) {
-        return Err(format!(
-            "this build has no persistent OS keyring backend (keyring store keeps values {persistence:?})"
-        ));
+        return Err(
+            "this build of Patchbay has no persistent OS keyring backend (values would not \
+             survive a restart)"
+                .to_string(),
+        );
     }
     let probe = Entry::new(SERVICE, "probe").map_err(|e| e.to_string())?;
     match probe.get_password() {
@@ -133,7 +135,9 @@ pub(crate) mod tests {
     pub(crate) fn secret_service_enabled(test: &str) -> bool {
         let on = std::env::var("PATCHBAY_TEST_SECRET_SERVICE").as_deref() == Ok("1");
         if !on {
-            eprintln!("skipping {test}: set PATCHBAY_TEST_SECRET_SERVICE=1 with a Secret Service running");
+            eprintln!(
+                "skipping {test}: set PATCHBAY_TEST_SECRET_SERVICE=1 with a Secret Service running"
+            );
         }
         on
     }

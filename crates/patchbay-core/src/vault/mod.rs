@@ -15,4 +15,6 @@ mod unlock;
 
 pub use envelope::{open, seal, ENVELOPE_VERSION};
 pub use error::VaultError;
-pub use unlock::{status, unlock_or_init, MasterKey, PassphrasePrompt, VaultConfig, VaultMode, VaultStatus};
+pub use unlock::{
+    status, unlock_or_init, MasterKey, PassphrasePrompt, VaultConfig, VaultMode, VaultStatus,
+};

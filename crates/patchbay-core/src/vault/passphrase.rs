@@ -106,7 +106,7 @@ pub(crate) fn derive(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) const FAST: KdfParams = KdfParams {
@@ -136,7 +136,10 @@ mod tests {
             KdfParams::from_json(r#"{"m_cost_kib":8,"t_cost":1,"p_cost":1,"pepper":true}"#),
             Err(VaultError::Corrupt(_))
         ));
-        assert!(matches!(KdfParams::from_json("nope"), Err(VaultError::Corrupt(_))));
+        assert!(matches!(
+            KdfParams::from_json("nope"),
+            Err(VaultError::Corrupt(_))
+        ));
     }
 
     #[test]
