@@ -50,10 +50,11 @@ def bundle(n):
     return {"format": "patchbay.bundle", "version": 1, "integrations": items}
 
 
-def timed(cmd, env):
+def timed(cmd, env, keep_output=True):
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    done = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out = subprocess.PIPE if keep_output else subprocess.DEVNULL
+    done = subprocess.run(cmd, env=env, stdout=out, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed: {done.stderr.decode()}")
@@ -75,15 +76,17 @@ def main():
         for _ in range(3):  # warm the page cache
             timed([binary, "types", "list", "--json"], env)
         for _ in range(30):
-            t, _, out = timed([binary, "types", "list", "--json"], env)
+            # Output to /dev/null: the target is Patchbay's work, not this script's reading of 4.6 MB.
+            t, _, _ = timed([binary, "types", "list", "--json"], env, keep_output=False)
             runs.append(t)
+        out = timed([binary, "types", "list", "--json"], env)[2]
         listed = len(json.loads(out))
         assert listed == N, f"listed {listed} types"
         exp = [timed([binary, "export", "-o", os.path.join(tmp, "out.json")], env)[0] for _ in range(5)]
     print("| measurement (whole `patchbay` process, release build) | result | target |")
     print("|---|---|---|")
     print(f"| `patchbay import` of a {N:,}-type bundle | {imp * 1000:.0f} ms (peak RSS {imp_rss / 1024:.0f} MiB) | < 1 s |")
-    print(f"| `patchbay types list --json` of {N:,} types, warm, median of 30 | {statistics.median(runs) * 1000:.1f} ms (min {min(runs) * 1000:.1f}, max {max(runs) * 1000:.1f}) | < 20 ms |")
+    print(f"| `patchbay types list --json` of {N:,} types, warm, stdout to /dev/null, median of 30 | {statistics.median(runs) * 1000:.1f} ms (min {min(runs) * 1000:.1f}, max {max(runs) * 1000:.1f}) | < 20 ms |")
     print(f"| `patchbay export -o FILE` of {N:,} types, median of 5 | {statistics.median(exp) * 1000:.0f} ms | < 1 s |")
 
 

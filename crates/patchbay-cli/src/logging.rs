@@ -30,7 +30,11 @@ pub fn init(data_dir: &Path, verbose: u8) -> Option<WorkerGuard> {
     });
     match file {
         Some(appender) => {
-            let (writer, guard) = tracing_appender::non_blocking(appender);
+            // The default queue pre-allocates 128,000 lines: a millisecond and more of start-up for
+            // a command that logs a handful.
+            let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+                .buffered_lines_limit(1024)
+                .finish(appender);
             let file_layer = fmt::layer()
                 .with_writer(writer)
                 .with_ansi(false)

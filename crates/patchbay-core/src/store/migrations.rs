@@ -24,12 +24,18 @@ CREATE TABLE integration_types (
     is_mcp         INTEGER NOT NULL,
     has_oauth      INTEGER NOT NULL,
     action_count   INTEGER NOT NULL,
-    definition     TEXT NOT NULL,           -- IntegrationDef as JSON: no secret by construction
     origin         TEXT NOT NULL CHECK (origin IN ('created', 'imported')),
     origin_source  TEXT,
     editable       INTEGER NOT NULL,
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL
+);
+
+-- Full definitions live apart from the catalog rows, so that listing 10,000 types reads a few
+-- small pages instead of every definition (and its schema) byte by byte.
+CREATE TABLE type_definitions (
+    type_id    TEXT PRIMARY KEY REFERENCES integration_types(id) ON DELETE CASCADE,
+    definition TEXT NOT NULL                -- IntegrationDef as JSON: no secret by construction
 );
 
 CREATE TABLE connections (
