@@ -118,7 +118,7 @@ pub struct VaultStatus {
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub mode: Option<VaultMode>,
-    /// E.g. "OS keyring (Secret Service)", "passphrase", "not set up yet (…)".
+    /// E.g. "OS keyring (Secret Service)", "passphrase", "not set up yet: …".
     pub description: String,
     /// Whether the OS keyring answered a probe. The keyring is probed only when the answer
     /// depends on it, so this is `false` without a probe for a passphrase vault (and for a new
@@ -242,7 +242,7 @@ fn status_not_set_up(cfg: &VaultConfig) -> VaultStatus {
         return VaultStatus {
             initialized: false,
             mode: None,
-            description: "not set up yet (will use the passphrase from PATCHBAY_VAULT_PASSPHRASE)"
+            description: "not set up yet: will use the passphrase from PATCHBAY_VAULT_PASSPHRASE"
                 .to_string(),
             keyring_available: false,
             warning: Some(
@@ -262,7 +262,7 @@ fn status_not_set_up(cfg: &VaultConfig) -> VaultStatus {
             initialized: false,
             mode: None,
             description: format!(
-                "not set up yet (will use the {})",
+                "not set up yet: will use the {}",
                 VaultMode::Keyring.description()
             ),
             keyring_available: true,
@@ -271,7 +271,7 @@ fn status_not_set_up(cfg: &VaultConfig) -> VaultStatus {
         Err(reason) => VaultStatus {
             initialized: false,
             mode: None,
-            description: "not set up yet (no OS keyring: a passphrase will be needed)".to_string(),
+            description: "not set up yet: no OS keyring, a passphrase will be needed".to_string(),
             keyring_available: false,
             warning: Some(format!(
                 "No OS keyring is available ({reason}): secrets will be protected by a passphrase \

@@ -294,7 +294,7 @@ fn status_of_an_empty_database() {
     assert!(!st.keyring_available);
     assert_eq!(
         st.description,
-        "not set up yet (no OS keyring: a passphrase will be needed)"
+        "not set up yet: no OS keyring, a passphrase will be needed"
     );
     assert!(st
         .warning
@@ -386,7 +386,7 @@ fn keyring_vault_set_up_reopen_and_failures() {
     assert!(st.keyring_available, "{st:?}");
     assert_eq!(
         st.description,
-        "not set up yet (will use the OS keyring (Secret Service))"
+        "not set up yet: will use the OS keyring (Secret Service)"
     );
 
     let key = unlock_or_init(&conn, &VaultConfig::default()).unwrap();

@@ -1,0 +1,20 @@
+//! Build script of the desktop app: runs `tauri-build`, which reads `tauri.conf.json` and
+//! `capabilities/` and turns them into the compiled-in security configuration.
+//!
+//! Patchbay's own commands are declared here as an *app manifest*, so `tauri-build` generates an
+//! `allow-<command>` permission for each of them. `capabilities/default.json` then lists exactly
+//! those permissions: the web view can call these commands and nothing else (DESIGN.md invariant 6).
+//! A command missing here cannot be allowed; a typo in the capability file fails the build.
+
+/// Every `#[tauri::command]` in `src-tauri/commands.rs`, by name.
+const COMMANDS: &[&str] = &["list_types", "list_connections", "vault_status"];
+
+fn main() {
+    println!("cargo:rerun-if-changed=ui/dist");
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        // `{:#}` keeps anyhow's cause chain, which names the offending file or permission.
+        panic!("tauri-build failed: {error:#}");
+    }
+}

@@ -1,0 +1,143 @@
+// Component tests of the whole window with the IPC module mocked: what a person sees for a
+// given catalog, connections and vault.
+import { render, screen, within } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import App from "./App.svelte";
+import * as ipc from "./lib/ipc";
+import { CONNECTIONS, KEYRING_VAULT, PASSPHRASE_VAULT, TYPES } from "./test/fixtures";
+
+vi.mock("./lib/ipc", async (original) => ({
+  ...(await original<typeof import("./lib/ipc")>()),
+  listTypes: vi.fn(),
+  listConnections: vi.fn(),
+  vaultStatus: vi.fn(),
+}));
+
+const mocked = vi.mocked(ipc);
+
+beforeEach(() => {
+  mocked.listTypes.mockResolvedValue(TYPES);
+  mocked.listConnections.mockResolvedValue(CONNECTIONS);
+  mocked.vaultStatus.mockResolvedValue(KEYRING_VAULT);
+});
+
+const slugs = () => screen.getAllByTestId("type-slug").map((e) => e.textContent);
+
+describe("catalog", () => {
+  it("lists every type with its name, slug and badges", async () => {
+    render(App);
+    const rows = await screen.findAllByTestId("type-row");
+    expect(rows).toHaveLength(3);
+    expect(slugs()).toEqual(["acme", "globex-crm", "initech-agent"]);
+
+    const globex = within(rows[1]);
+    expect(globex.getByTestId("type-name")).toHaveTextContent("Globex CRM");
+    expect(globex.getAllByTestId("auth-badge").map((b) => b.textContent?.trim())).toEqual([
+      "OAuth 2 code",
+      "Bearer token",
+    ]);
+    expect(globex.getByTestId("badge-oauth")).toBeInTheDocument();
+    expect(globex.getByTestId("badge-imported")).toHaveTextContent("Imported · read-only");
+    expect(globex.getByTestId("connection-count")).toHaveTextContent("No connections");
+
+    const acme = within(rows[0]);
+    expect(acme.queryByTestId("badge-imported")).toBeNull();
+    expect(acme.queryByTestId("badge-oauth")).toBeNull();
+    expect(acme.getByTestId("connection-count")).toHaveTextContent("1 connection");
+    expect(within(rows[2]).getByTestId("badge-mcp")).toBeInTheDocument();
+    expect(within(rows[2]).getByTestId("connection-count")).toHaveTextContent("2 connections");
+  });
+
+  it("filters as you type and says when nothing matches", async () => {
+    const user = userEvent.setup();
+    render(App);
+    const search = await screen.findByTestId("search");
+
+    await user.type(search, "GLOBEX");
+    expect(slugs()).toEqual(["globex-crm"]);
+
+    await user.clear(search);
+    await user.type(search, "bearer");
+    expect(slugs()).toEqual(["globex-crm", "initech-agent"]);
+
+    await user.type(search, " mcp");
+    expect(slugs()).toEqual(["initech-agent"]);
+
+    await user.clear(search);
+    await user.type(search, "nothing-like-this");
+    expect(screen.queryAllByTestId("type-row")).toHaveLength(0);
+    expect(screen.getByTestId("search-empty")).toHaveTextContent("No types match “nothing-like-this”");
+
+    await user.clear(search);
+    expect(screen.getAllByTestId("type-row")).toHaveLength(3);
+  });
+
+  it("explains how to add types when the catalog is empty", async () => {
+    mocked.listTypes.mockResolvedValue([]);
+    render(App);
+    const empty = await screen.findByTestId("catalog-empty");
+    expect(empty).toHaveTextContent("patchbay types create --file");
+    expect(empty).toHaveTextContent("patchbay import FILE");
+    expect(screen.queryByTestId("search")).toBeNull();
+  });
+
+  it("shows the core's error when the catalog cannot be loaded", async () => {
+    mocked.listTypes.mockRejectedValue("Patchbay could not open its data folder: permission denied");
+    render(App);
+    expect(await screen.findByRole("alert")).toHaveTextContent("permission denied");
+  });
+});
+
+describe("vault", () => {
+  it("names the keyring and shows no warning when the keyring protects secrets", async () => {
+    render(App);
+    expect(await screen.findByText("OS keyring (Secret Service)")).toBeInTheDocument();
+    expect(screen.getByTestId("vault-mode")).toHaveTextContent("OS keyring (Secret Service)");
+    expect(screen.queryByTestId("vault-warning")).toBeNull();
+  });
+
+  it("shows the vault's warning as a banner", async () => {
+    mocked.vaultStatus.mockResolvedValue(PASSPHRASE_VAULT);
+    render(App);
+    const banner = await screen.findByTestId("vault-warning");
+    expect(banner).toHaveAttribute("role", "alert");
+    expect(banner).toHaveTextContent("only your passphrase protects the secrets");
+    expect(screen.getByTestId("vault-mode")).toHaveTextContent("passphrase");
+  });
+
+  it("keeps the catalog usable when the vault cannot be probed", async () => {
+    mocked.vaultStatus.mockRejectedValue("the OS keyring did not answer");
+    render(App);
+    expect(await screen.findAllByTestId("type-row")).toHaveLength(3);
+    expect(screen.getByTestId("vault-mode")).toHaveTextContent("unavailable");
+  });
+});
+
+describe("connections", () => {
+  it("lists connections with type, status, env var and last use", async () => {
+    const user = userEvent.setup();
+    render(App);
+    await user.click(await screen.findByTestId("nav-connections"));
+    const rows = screen.getAllByTestId("connection-row");
+    expect(rows).toHaveLength(2);
+    const acme = within(rows[0]);
+    expect(acme.getByTestId("connection-name")).toHaveTextContent("Acme prod");
+    expect(acme.getByTestId("connection-type")).toHaveTextContent("acme");
+    expect(acme.getByTestId("connection-status")).toHaveTextContent("OK");
+    expect(acme.getByTestId("connection-env")).toHaveTextContent("CUSTOM_API_ACME_PROD");
+    expect(acme.getByTestId("connection-last-used")).not.toHaveTextContent("Never");
+    const initech = within(rows[1]);
+    expect(initech.getByTestId("connection-status")).toHaveTextContent("Paused");
+    expect(initech.getByTestId("connection-last-used")).toHaveTextContent("Never");
+    expect(screen.getByTestId("nav-connections")).toHaveAttribute("aria-current", "page");
+  });
+
+  it("explains how to connect an account when there are none", async () => {
+    mocked.listConnections.mockResolvedValue([]);
+    const user = userEvent.setup();
+    render(App);
+    await user.click(await screen.findByTestId("nav-connections"));
+    expect(screen.getByTestId("connections-empty")).toHaveTextContent("patchbay connect SLUG");
+  });
+});

@@ -1,0 +1,2 @@
+// The app's views, chosen in the sidebar.
+export type View = "catalog" | "connections";

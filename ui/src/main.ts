@@ -1,0 +1,8 @@
+// Entry point: mounts the app into #app (ui/index.html).
+import { mount } from "svelte";
+import "./app.css";
+import App from "./App.svelte";
+
+const app = mount(App, { target: document.getElementById("app")! });
+
+export default app;
