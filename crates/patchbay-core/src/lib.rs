@@ -9,6 +9,7 @@ pub mod data_dir;
 pub mod envname;
 mod error;
 pub mod ids;
+mod json_input;
 pub mod model;
 pub mod scalekit;
 mod secret;

@@ -11,7 +11,7 @@ export type VaultStatus = {
  */
 initialized: boolean, mode?: VaultMode, 
 /**
- * E.g. "OS keyring (Secret Service)", "passphrase", "not set up yet (…)".
+ * E.g. "OS keyring (Secret Service)", "passphrase", "not set up yet: …".
  */
 description: string, 
 /**

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::{FORMAT, VERSION};
+use crate::json_input::{join_path, kind, parse_error, parse_json};
 use crate::model::IntegrationDef;
 use crate::validate::{def_problems, Problem, ValidationErrors};
 use crate::{CoreError, Result};
@@ -18,16 +19,7 @@ pub struct ParsedBundle {
 
 /// Parses and validates bundle text. `file` names the source in errors.
 pub fn parse_bundle(file: &str, text: &str) -> Result<ParsedBundle> {
-    let value: Value = serde_json::from_str(text).map_err(|e| CoreError::Parse {
-        file: file.to_string(),
-        path: "$".to_string(),
-        message: format!(
-            "not valid JSON (line {}, column {}): {}",
-            e.line(),
-            e.column(),
-            json_error_text(&e)
-        ),
-    })?;
+    let value = parse_json(file, text)?;
     let mut value = migrate_to_current(file, value)?;
     let mut problems = Vec::new();
     let mut integrations = Vec::new();
@@ -159,57 +151,10 @@ fn is_requires_shape(v: &Value) -> bool {
     })
 }
 
-fn join_path(prefix: &str, inner: &str) -> String {
-    if inner == "." || inner.is_empty() {
-        prefix.to_string()
-    } else if inner.starts_with('[') {
-        format!("{prefix}{inner}")
-    } else {
-        format!("{prefix}.{inner}")
-    }
-}
-
-fn parse_error(file: &str, path: &str, message: impl Into<String>) -> CoreError {
-    CoreError::Parse {
-        file: file.to_string(),
-        path: path.to_string(),
-        message: message.into(),
-    }
-}
-
-/// serde_json's message without its trailing " at line L column C" (we print those already).
-fn json_error_text(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    match text.rfind(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    }
-}
-
-pub(crate) fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// Reads one definition for `types create/edit --file`: a bare definition object, or a bundle
 /// holding exactly one type.
 pub fn parse_definition(file: &str, text: &str) -> Result<IntegrationDef> {
-    let value: Value = serde_json::from_str(text).map_err(|e| CoreError::Parse {
-        file: file.to_string(),
-        path: "$".to_string(),
-        message: format!(
-            "not valid JSON (line {}, column {}): {}",
-            e.line(),
-            e.column(),
-            json_error_text(&e)
-        ),
-    })?;
+    let value = parse_json(file, text)?;
     if value.get("format").is_some() {
         let mut bundle = parse_bundle(file, text)?;
         return match bundle.integrations.len() {

@@ -37,6 +37,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::json_input::{join_path, kind, parse_error};
 use crate::model::IntegrationDef;
 use crate::validate::{Problem, ValidationErrors};
 use crate::{CoreError, Result};
@@ -170,35 +171,6 @@ pub fn to_scalekit(defs: &[&IntegrationDef]) -> Result<Value> {
         all => serde_json::to_value(all),
     };
     value.map_err(|e| CoreError::Invalid(format!("could not write the Scalekit payload: {e}")))
-}
-
-fn join_path(prefix: &str, inner: &str) -> String {
-    if inner == "." || inner.is_empty() {
-        prefix.to_string()
-    } else if prefix.is_empty() || inner.starts_with('[') {
-        format!("{prefix}{inner}")
-    } else {
-        format!("{prefix}.{inner}")
-    }
-}
-
-fn parse_error(file: &str, path: &str, message: impl Into<String>) -> CoreError {
-    CoreError::Parse {
-        file: file.to_string(),
-        path: path.to_string(),
-        message: message.into(),
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]

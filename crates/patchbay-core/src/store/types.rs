@@ -6,13 +6,32 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use crate::model::{AuthType, IntegrationDef, IntegrationType, Origin, TypeSummary};
 use crate::{CoreError, Result};
 
+/// Stores a new type.
 pub fn insert(conn: &Connection, t: &IntegrationType) -> Result<()> {
+    save(conn, t, "saving")
+}
+
+/// Replaces the definition (and the catalog columns) of the stored type with `t.id`.
+pub fn update(conn: &Connection, t: &IntegrationType) -> Result<()> {
+    save(conn, t, "updating")
+}
+
+/// One statement for both: the catalog row is inserted or, for an existing id, overwritten
+/// (`created_at` is kept); a slug taken by another type still fails on its UNIQUE constraint.
+fn save(conn: &Connection, t: &IntegrationType, verb: &str) -> Result<()> {
+    let context = || format!("{verb} integration type '{}'", t.def.slug);
     let def_json = definition_json(&t.def)?;
     conn.execute(
         "INSERT INTO integration_types (id, slug, display_name, description, base_url, auth_types,
              is_mcp, has_oauth, action_count, origin, origin_source, editable,
              created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+         ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, display_name = excluded.display_name,
+             description = excluded.description, base_url = excluded.base_url,
+             auth_types = excluded.auth_types, is_mcp = excluded.is_mcp,
+             has_oauth = excluded.has_oauth, action_count = excluded.action_count,
+             origin = excluded.origin, origin_source = excluded.origin_source,
+             editable = excluded.editable, updated_at = excluded.updated_at",
         params![
             t.id,
             t.def.slug,
@@ -30,54 +49,13 @@ pub fn insert(conn: &Connection, t: &IntegrationType) -> Result<()> {
             t.updated_at,
         ],
     )
-    .map_err(CoreError::store(format!(
-        "saving integration type '{}'",
-        t.def.slug
-    )))?;
+    .map_err(CoreError::store(context()))?;
     conn.execute(
-        "INSERT INTO type_definitions (type_id, definition) VALUES (?1, ?2)",
+        "INSERT INTO type_definitions (type_id, definition) VALUES (?1, ?2)
+         ON CONFLICT (type_id) DO UPDATE SET definition = excluded.definition",
         params![t.id, def_json],
     )
-    .map_err(CoreError::store(format!(
-        "saving the definition of '{}'",
-        t.def.slug
-    )))?;
-    Ok(())
-}
-
-/// Replaces the definition (and the bookkeeping columns) of the type with `id`.
-pub fn update(conn: &Connection, t: &IntegrationType) -> Result<()> {
-    let def_json = definition_json(&t.def)?;
-    conn.execute(
-        "UPDATE integration_types SET slug = ?2, display_name = ?3, description = ?4, base_url = ?5,
-             auth_types = ?6, is_mcp = ?7, has_oauth = ?8, action_count = ?9,
-             origin = ?10, origin_source = ?11, editable = ?12, updated_at = ?13
-         WHERE id = ?1",
-        params![
-            t.id,
-            t.def.slug,
-            t.def.display_name,
-            t.def.description,
-            t.def.base_url,
-            auth_types_column(&t.def),
-            t.def.is_mcp(),
-            t.def.has_oauth(),
-            t.def.actions.len() as i64,
-            t.origin.as_str(),
-            t.origin_source,
-            t.editable,
-            t.updated_at,
-        ],
-    )
-    .map_err(CoreError::store(format!("updating integration type '{}'", t.def.slug)))?;
-    conn.execute(
-        "UPDATE type_definitions SET definition = ?2 WHERE type_id = ?1",
-        params![t.id, def_json],
-    )
-    .map_err(CoreError::store(format!(
-        "updating integration type '{}'",
-        t.def.slug
-    )))?;
+    .map_err(CoreError::store(context()))?;
     Ok(())
 }
 
