@@ -12,7 +12,7 @@ UI_SOURCES := $(shell find ui/src ui/public -type f 2>/dev/null) ui/index.html u
 # compiles patchbay-app (clippy, the window tests) needs it first.
 UI_DIST := ui/dist/index.html
 
-.PHONY: setup ui run bindings lint test-rust test-ui test-e2e test
+.PHONY: setup ui run bindings schema lint test-rust test-ui test-e2e test
 
 ## setup: install missing Debian packages, UI packages and cargo tools
 setup:
@@ -29,6 +29,10 @@ run: setup ui
 ## bindings: regenerate ui/src/bindings/ from the Rust types (commit the result)
 bindings:
 	UPDATE_BINDINGS=1 cargo test -p patchbay-core --test ts_bindings
+
+## schema: regenerate docs/schema/bundle-v1.schema.json from the Rust types (commit the result)
+schema:
+	UPDATE_SCHEMA=1 cargo test -p patchbay-core --test bundle_schema
 
 ## lint: rustfmt and clippy (warnings are errors) over the whole workspace
 lint: $(UI_DIST)

@@ -7,6 +7,7 @@
 //! `requires` names, per auth pattern, the secret fields a connection will ask for — names only.
 
 mod read;
+mod schema;
 mod write;
 
 use std::collections::BTreeMap;
@@ -16,6 +17,7 @@ use serde::Serialize;
 use crate::model::IntegrationDef;
 
 pub use read::{parse_bundle, parse_definition, ParsedBundle};
+pub use schema::bundle_schema;
 pub use write::write_bundle;
 
 pub const FORMAT: &str = "patchbay.bundle";

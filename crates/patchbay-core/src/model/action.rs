@@ -1,12 +1,13 @@
 //! Saved actions: named requests on a type ("Create ticket"), runnable from the tester, the CLI
 //! and the MCP server.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::auth::HeaderTemplate;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum HttpMethod {
     Get,
@@ -41,14 +42,14 @@ impl HttpMethod {
 }
 
 /// A query parameter; a list of these (not a map) keeps repeated keys and their order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeyValue {
     pub name: String,
     pub value: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ParameterLocation {
     Path,
@@ -57,7 +58,7 @@ pub enum ParameterLocation {
 }
 
 /// A parameter an action takes (from an OpenAPI operation or written by hand).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionParameter {
     pub name: String,
@@ -70,7 +71,7 @@ pub struct ActionParameter {
 }
 
 /// A request body template.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionBody {
     pub content_type: String,
@@ -78,7 +79,7 @@ pub struct ActionBody {
     pub template: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
     /// Identifier, unique within the type (`create_ticket`).

@@ -4,6 +4,7 @@
 //! `oauth_config`) so that payloads map one to one and validation paths read naturally
 //! (`auth_patterns[1].oauth_config.token_uri`).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -11,7 +12,9 @@ use super::field::FieldSpec;
 use super::oauth::OAuthConfig;
 
 /// The kinds of authentication Patchbay can apply to a request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum AuthType {
     None,
@@ -69,7 +72,7 @@ impl std::fmt::Display for AuthType {
 }
 
 /// Where an API key travels.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ApiKeyLocation {
     #[default]
@@ -79,7 +82,7 @@ pub enum ApiKeyLocation {
 
 /// API key placement: a header with any name and an optional prefix (`Authorization: Api-Key …`),
 /// or a query parameter (`?api_key=…`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApiKeyConfig {
     #[serde(rename = "in", default)]
@@ -100,7 +103,7 @@ fn default_api_key_field() -> String {
 }
 
 /// One header of a `custom_headers` pattern; `value` may reference fields as `{{field}}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HeaderTemplate {
     pub name: String,
@@ -108,7 +111,7 @@ pub struct HeaderTemplate {
 }
 
 /// Encoding of an HMAC signature in its header.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HmacEncoding {
     #[default]
@@ -118,7 +121,7 @@ pub enum HmacEncoding {
 
 /// HMAC-SHA256 request signing. The canonical string is defined by the request engine
 /// (method, path with query, timestamp and body hash, newline separated).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HmacConfig {
     /// The secret field holding the signing key.
@@ -170,7 +173,7 @@ impl Default for HmacConfig {
 /// A transformation applied to a field's value before it is sent (Scalekit's
 /// `auth_field_mutations`): a prefix or suffix, or a default used when the value is empty —
 /// Freshdesk-style Basic auth sends the API key as user name and a fixed password `X`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldMutation {
     pub field_name: String,
@@ -186,7 +189,7 @@ pub struct FieldMutation {
 }
 
 /// One way to authenticate against a type, with the fields a connection collects for it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthPattern {
     #[serde(rename = "type")]

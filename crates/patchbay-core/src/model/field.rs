@@ -1,10 +1,11 @@
 //! Field specs: the inputs a connection collects for an auth pattern (`domain`, `api_key`, ...).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// How a field is entered. `password` fields are secret unless the spec says otherwise.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InputType {
     #[default]
@@ -18,7 +19,7 @@ pub enum InputType {
 
 /// One input of a connection, in the shape of Scalekit's `fields[]` entries plus an explicit
 /// `secret` flag: a Freshdesk-style API key typed into a `text` input is still a secret.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
     pub field_name: String,

@@ -1,5 +1,6 @@
 //! Integration types: the reusable, secret-free definition of an API.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -8,7 +9,7 @@ use super::auth::{AuthPattern, AuthType};
 
 /// What a person writes and shares: everything about an API except who uses it.
 /// This is the unit of a bundle file and of `patchbay types create --file`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IntegrationDef {
     /// Stable identifier, lower case (`acme-billing`).

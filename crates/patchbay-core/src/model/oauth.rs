@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -9,7 +10,7 @@ use ts_rs::TS;
 pub const DEEP_LINK_REDIRECT_URI: &str = "patchbay://oauth/callback";
 
 /// One scope a provider offers.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OAuthScope {
     pub scope: String,
@@ -22,7 +23,7 @@ pub struct OAuthScope {
 }
 
 /// How the client authenticates at the token endpoint.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ClientAuthStyle {
     /// `Authorization: Basic base64(client_id:client_secret)` (RFC 6749 §2.3.1, preferred).
@@ -33,7 +34,7 @@ pub enum ClientAuthStyle {
 }
 
 /// Where the authorization server sends the browser back to.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RedirectStyle {
     /// `patchbay://oauth/callback`, received by the desktop app.
@@ -43,7 +44,7 @@ pub enum RedirectStyle {
     Loopback,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OAuthConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
