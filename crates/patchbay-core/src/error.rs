@@ -72,6 +72,10 @@ pub enum CoreError {
 
     #[error(transparent)]
     Vault(#[from] VaultError),
+
+    /// A request refused before anything was sent (template, host, connection state); masked.
+    #[error(transparent)]
+    Request(#[from] crate::request::RequestError),
 }
 
 fn source_note(source: &Option<String>) -> String {

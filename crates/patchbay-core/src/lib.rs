@@ -11,6 +11,7 @@ mod error;
 pub mod ids;
 mod json_input;
 pub mod model;
+pub mod request;
 pub mod scalekit;
 mod secret;
 pub mod store;

@@ -3,6 +3,7 @@
 
 mod bundle_ops;
 mod connection_ops;
+mod request_ops;
 mod type_ops;
 
 use std::cell::OnceCell;
@@ -37,6 +38,8 @@ pub struct Patchbay {
     store: Store,
     vault_config: VaultConfig,
     master_key: OnceCell<MasterKey>,
+    /// History rows kept per connection (see [`Patchbay::set_history_retention`]).
+    history_retention: u32,
 }
 
 impl Patchbay {
@@ -48,6 +51,7 @@ impl Patchbay {
             store,
             vault_config: opts.vault,
             master_key: OnceCell::new(),
+            history_retention: crate::request::DEFAULT_HISTORY_RETENTION,
         })
     }
 

@@ -122,6 +122,16 @@ pub fn set_status(
     Ok(())
 }
 
+/// Records that a request went through the connection.
+pub fn set_last_used(db: &Db, id: &str, now: &str) -> Result<()> {
+    db.execute(
+        "UPDATE connections SET last_used_at = ?2 WHERE id = ?1",
+        params![id, now],
+    )
+    .map_err(CoreError::store("updating a connection's last use"))?;
+    Ok(())
+}
+
 pub fn touch(db: &Db, id: &str, now: &str) -> Result<()> {
     db.execute(
         "UPDATE connections SET updated_at = ?2 WHERE id = ?1",

@@ -9,9 +9,9 @@ use rusqlite::Connection;
 use crate::{CoreError, Result};
 
 /// (version, name, SQL). Append only: never edit a migration that has shipped.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "initial", V1)];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "initial", V1), (2, "request_history", V2)];
 
-pub const LATEST_VERSION: i64 = 1;
+pub const LATEST_VERSION: i64 = 2;
 
 const V1: &str = r#"
 CREATE TABLE integration_types (
@@ -74,6 +74,31 @@ CREATE TABLE vault_meta (
     check_envelope BLOB NOT NULL,
     created_at     TEXT NOT NULL
 );
+"#;
+
+/// Request history (issue 3): one row per request sent through a connection, every text in it
+/// masked before it is written. Rows go with their connection; retention is enforced by the
+/// insert (newest N per connection).
+const V2: &str = r#"
+CREATE TABLE request_history (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    connection_id    TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    made_by          TEXT NOT NULL CHECK (made_by IN ('user', 'agent')),
+    purpose          TEXT NOT NULL CHECK (purpose IN ('request', 'test')),
+    action           TEXT,
+    method           TEXT NOT NULL,
+    url              TEXT NOT NULL,         -- masked
+    request_headers  TEXT NOT NULL,         -- masked, JSON [{name, value}]
+    status           INTEGER,
+    error            TEXT,                  -- masked, JSON {kind, message, hint}
+    timing           TEXT NOT NULL,         -- JSON, milliseconds
+    hops             TEXT NOT NULL,         -- masked, JSON: the redirect chain
+    response_size    INTEGER,
+    response_body    TEXT,                  -- masked, at most the first 64 KiB of a text body
+    body_truncated   INTEGER NOT NULL DEFAULT 0,
+    created_at       TEXT NOT NULL
+);
+CREATE INDEX request_history_by_connection ON request_history(connection_id, id);
 "#;
 
 /// Brings `conn` to [`LATEST_VERSION`], refusing a database from a newer Patchbay.

@@ -3,6 +3,7 @@
 //! `secrets` table only as vault envelopes.
 
 pub mod connections;
+pub mod history;
 pub mod migrations;
 pub mod types;
 

@@ -1,0 +1,191 @@
+//! Requests through connections: the two synchronous ends of the request engine.
+//!
+//! `prepare_request` reads the store and the vault and hands back a [`PreparedRequest`];
+//! [`crate::request::execute`] sends it (async, no database, so the desktop app can release its
+//! `Mutex<Patchbay>` while waiting); `record_outcome` writes the history row and the
+//! connection's status. The split keeps `Patchbay` synchronous (rusqlite is not `Sync`).
+
+use std::collections::BTreeMap;
+
+use crate::model::{Action, ConnectionStatus, HttpMethod};
+use crate::request::{
+    self, FailureKind, HistoryEntry, MadeBy, Outcome, PreparedRequest, Purpose, RequestError,
+    RequestSpec,
+};
+use crate::store::{self, connections, history, types};
+use crate::vault;
+use crate::{CoreError, Result, Secret};
+
+use super::connection_ops::connection_not_found;
+use super::type_ops::type_not_found;
+use super::{secret_aad, Patchbay};
+
+impl Patchbay {
+    /// Renders `spec` for connection `name`: URL, auth, body, masked preview. Refuses paused
+    /// connections and those that need re-authorization. Unlocks the vault when the connection
+    /// holds secrets. Nothing is sent.
+    pub fn prepare_request(&self, name: &str, spec: RequestSpec) -> Result<PreparedRequest> {
+        let c = self.get_connection(name)?;
+        match c.status {
+            ConnectionStatus::Paused => {
+                return Err(RequestError::NotUsable {
+                    connection: c.name.clone(),
+                    reason: format!(
+                        "is paused: an import changed its type's host or auth, so nothing is sent until you approve it (`patchbay connections approve '{}'`)",
+                        c.name
+                    ),
+                }
+                .into())
+            }
+            ConnectionStatus::NeedsReauthorization => {
+                return Err(RequestError::NotUsable {
+                    connection: c.name.clone(),
+                    reason: "needs re-authorization: the provider rejected its OAuth grant; log in again".into(),
+                }
+                .into())
+            }
+            _ => {}
+        }
+        let t = types::by_id(self.store().conn(), &c.type_id)?
+            .ok_or_else(|| type_not_found(&c.type_slug))?;
+        let pattern = t.def.pattern(c.auth_type).ok_or_else(|| {
+            CoreError::Invalid(format!(
+                "connection '{}' uses the {} auth pattern, which its type '{}' no longer has; reconnect it",
+                c.name, c.auth_type, t.def.slug
+            ))
+        })?;
+        let secrets = self.connection_secrets(&c.id, &c.secret_keys)?;
+        let prepared = request::prepare(
+            request::Inputs {
+                connection: &c,
+                def: &t.def,
+                pattern,
+                secrets,
+                now_unix: chrono::Utc::now().timestamp(),
+            },
+            spec,
+        )?;
+        tracing::debug!(connection = %c.name, method = %prepared.preview().method, url = %prepared.preview().url, "prepared a request");
+        Ok(prepared)
+    }
+
+    /// Prepares the type-level test of a connection. `target` is an action name or a path
+    /// (starting with `/`); without one, the type's first GET action that needs no parameter is
+    /// used, else `GET` on the base URL.
+    pub fn prepare_test(&self, name: &str, target: Option<&str>) -> Result<PreparedRequest> {
+        let c = self.get_connection(name)?;
+        let t = types::by_id(self.store().conn(), &c.type_id)?
+            .ok_or_else(|| type_not_found(&c.type_slug))?;
+        let mut spec = match target.map(str::trim) {
+            Some(path) if path.starts_with('/') => RequestSpec::new("GET", path),
+            Some(action) => {
+                let found =
+                    t.def
+                        .actions
+                        .iter()
+                        .find(|a| a.name == action)
+                        .ok_or_else(|| {
+                            let names: Vec<&str> =
+                                t.def.actions.iter().map(|a| a.name.as_str()).collect();
+                            CoreError::NotFound {
+                                kind: "action",
+                                name: action.to_string(),
+                                hint: format!(
+                            " on type '{}'; its actions: {} (or give a path starting with '/')",
+                            t.def.slug,
+                            if names.is_empty() { "none".to_string() } else { names.join(", ") }
+                        ),
+                            }
+                        })?;
+                RequestSpec::from_action(found, BTreeMap::new())
+            }
+            None => match default_test_action(&t.def.actions) {
+                Some(a) => RequestSpec::from_action(a, BTreeMap::new()),
+                None => RequestSpec::new("GET", ""),
+            },
+        };
+        spec.purpose = Purpose::Test;
+        self.prepare_request(name, spec)
+    }
+
+    /// Writes the history row of an executed request (pruning the connection's history to the
+    /// retention limit in the same transaction) and updates the connection: last used, and for a
+    /// test its status (`ok`, or `failing` with the masked reason; a cancelled test changes none).
+    pub fn record_outcome(
+        &self,
+        prepared: &PreparedRequest,
+        outcome: &Outcome,
+        made_by: MadeBy,
+    ) -> Result<HistoryEntry> {
+        let mut entry = request::history_entry(prepared, outcome, made_by);
+        let keep = self.history_retention;
+        let now = store::now();
+        let reason = prepared
+            .redactor()
+            .mask_str(&outcome.summary())
+            .into_owned();
+        entry.id = self.store().write(|tx| {
+            let id = history::insert(tx, &entry, keep)?;
+            connections::set_last_used(tx, prepared.connection_id(), &now)?;
+            // A cancelled test says nothing about the connection.
+            let cancelled = outcome
+                .error
+                .as_ref()
+                .is_some_and(|e| e.kind == FailureKind::Cancelled);
+            if prepared.purpose() == Purpose::Test && !cancelled {
+                let (status, error) = if outcome.is_success() {
+                    (ConnectionStatus::Ok, None)
+                } else {
+                    (ConnectionStatus::Failing, Some(reason.as_str()))
+                };
+                connections::set_status(tx, prepared.connection_id(), status, error, &now)?;
+            }
+            Ok(id)
+        })?;
+        Ok(entry)
+    }
+
+    /// The newest `limit` history entries of one connection (by name) or of all, newest first.
+    pub fn history(&self, connection: Option<&str>, limit: u32) -> Result<Vec<HistoryEntry>> {
+        let id = match connection {
+            Some(name) => Some(
+                connections::by_name(self.store().conn(), name)?
+                    .ok_or_else(|| connection_not_found(name))?
+                    .id,
+            ),
+            None => None,
+        };
+        history::list(self.store().conn(), id.as_deref(), limit)
+    }
+
+    /// How many history rows to keep per connection (default 200; at least 1).
+    pub fn set_history_retention(&mut self, keep: u32) {
+        self.history_retention = keep.max(1);
+    }
+
+    /// Every secret of a connection, opened from the vault (which is unlocked only if there are
+    /// any).
+    fn connection_secrets(&self, id: &str, keys: &[String]) -> Result<BTreeMap<String, Secret>> {
+        let mut out = BTreeMap::new();
+        if keys.is_empty() {
+            return Ok(out);
+        }
+        let key = self.master_key()?;
+        for k in keys {
+            if let Some(envelope) = connections::secret_envelope(self.store().conn(), id, k)? {
+                out.insert(k.clone(), vault::open(key, &secret_aad(id, k), &envelope)?);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The first GET action whose path and query need no parameter.
+fn default_test_action(actions: &[Action]) -> Option<&Action> {
+    actions.iter().find(|a| {
+        a.method == HttpMethod::Get
+            && !a.path.contains("{{")
+            && !a.query.iter().any(|q| q.value.contains("{{"))
+            && !a.headers.iter().any(|h| h.value.contains("{{"))
+    })
+}
