@@ -41,6 +41,12 @@ pub enum Command {
     /// The encrypted vault
     #[command(subcommand)]
     Vault(VaultCommand),
+    /// Send a request through a connection; the response body goes to stdout
+    Request(RequestArgs),
+    /// Test a connection with one of its type's actions or a path; sets its status
+    Test(TestArgs),
+    /// Requests made through connections, newest first
+    History(HistoryArgs),
 }
 
 #[derive(Args, Debug, Clone, Copy)]
@@ -166,6 +172,88 @@ pub enum ConnectionsCommand {
     Approve { name: String },
     /// Disconnect: delete the connection and its secrets
     Delete { name: String },
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpVersionArg {
+    /// HTTP/2 when the server offers it over TLS, else HTTP/1.1
+    Auto,
+    #[value(name = "1.1")]
+    Http1,
+    /// HTTP/2 only (prior knowledge on plain http)
+    #[value(name = "2")]
+    Http2,
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Exit status: 0 when a response arrived (whatever its HTTP status), 1 when the request could not be made or failed in transport (DNS, connection, TLS, timeout, connection closed).\n\nThe body printed and every header, URL and error are masked: secrets show as •••• (plus their last 4 characters when at least 16 long)."
+)]
+pub struct RequestArgs {
+    /// The connection to send through
+    pub connection: String,
+    /// GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, …
+    pub method: String,
+    /// Path relative to the type's base URL (may hold {{field}} templates and a ?query)
+    pub path: String,
+    /// A header, 'Name: value' (the value may hold {{field}} templates)
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// A query parameter
+    #[arg(short = 'q', long = "query", value_name = "KEY=VALUE")]
+    pub query: Vec<String>,
+    /// Body: @FILE, - for stdin, or text
+    #[arg(long, value_name = "@FILE|-|TEXT", conflicts_with_all = ["body_json", "form"])]
+    pub body: Option<String>,
+    /// JSON body (checked, sent as application/json)
+    #[arg(long, value_name = "JSON", conflicts_with = "form")]
+    pub body_json: Option<String>,
+    /// A form field (application/x-www-form-urlencoded body)
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub form: Vec<String>,
+    /// Give up after this many seconds (redirects and body included)
+    #[arg(long, value_name = "SECS", default_value = "30")]
+    pub timeout: f64,
+    /// Keep at most this many bytes of the response body (the rest is counted, not kept)
+    #[arg(long, value_name = "BYTES", default_value_t = patchbay_core::request::DEFAULT_MAX_BODY_BYTES)]
+    pub max_body: usize,
+    /// HTTP version
+    #[arg(long = "http", value_enum, default_value = "auto")]
+    pub http_version: HttpVersionArg,
+    /// Print one JSON object: request preview, response, hops, timing, error
+    #[arg(long)]
+    pub json: bool,
+    /// Print the request as a curl command (secrets masked) instead of sending it
+    #[arg(long)]
+    pub as_curl: bool,
+    /// With --as-curl: print the real secret values. Anyone who sees the output sees them.
+    #[arg(long, requires = "as_curl")]
+    pub reveal: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct TestArgs {
+    /// The connection to test
+    pub connection: String,
+    /// An action of its type, or a path starting with '/' (default: the first GET action
+    /// without parameters, else the base URL)
+    pub action: Option<String>,
+    /// Give up after this many seconds
+    #[arg(long, value_name = "SECS", default_value = "30")]
+    pub timeout: f64,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+#[derive(Args, Debug)]
+pub struct HistoryArgs {
+    /// Only this connection's requests
+    pub connection: Option<String>,
+    /// How many entries, newest first
+    #[arg(long, default_value = "20")]
+    pub limit: u32,
+    #[command(flatten)]
+    pub json: JsonFlag,
 }
 
 #[derive(Subcommand, Debug)]

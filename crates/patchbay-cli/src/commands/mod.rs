@@ -2,6 +2,7 @@
 
 mod bundle;
 mod connections;
+mod request;
 mod types;
 mod vault;
 
@@ -23,6 +24,9 @@ pub fn run(command: Command, data_dir: PathBuf) -> Result<()> {
         Command::Connect(args) => connections::connect(&pb, args),
         Command::Connections(cmd) => connections::run(&pb, cmd),
         Command::Vault(cmd) => vault::run(&pb, cmd),
+        Command::Request(args) => request::request(&pb, args),
+        Command::Test(args) => request::test(&pb, args),
+        Command::History(args) => request::history(&pb, args),
     }
 }
 
