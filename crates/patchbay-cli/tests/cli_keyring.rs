@@ -87,7 +87,12 @@ fn the_vault_keeps_its_master_key_in_the_os_keyring() {
     // No passphrase material is stored for a keyring vault, and the secret is sealed.
     let rows = env.vault_rows();
     assert_eq!(rows.meta.len(), 1);
-    let (_, mode, kdf, salt, _) = &rows.meta[0];
+    let common::VaultMetaRow {
+        mode,
+        kdf_params: kdf,
+        salt,
+        ..
+    } = &rows.meta[0];
     assert_eq!(mode, "keyring");
     assert!(kdf.is_none() && salt.is_none());
     assert_eq!(rows.secrets.len(), 1);

@@ -47,7 +47,12 @@ fn passphrase_mode_is_named_and_warned_about() {
 
     let rows = env.vault_rows();
     assert_eq!(rows.meta.len(), 1);
-    let (_, mode, kdf, salt, _) = &rows.meta[0];
+    let common::VaultMetaRow {
+        mode,
+        kdf_params: kdf,
+        salt,
+        ..
+    } = &rows.meta[0];
     assert_eq!(mode, "passphrase");
     assert!(
         kdf.as_deref().unwrap_or_default().contains("65536"),

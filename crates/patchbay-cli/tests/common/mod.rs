@@ -176,7 +176,17 @@ impl Env {
 #[derive(Debug, PartialEq, Eq)]
 pub struct VaultRows {
     pub secrets: Vec<(String, String, Vec<u8>, String)>,
-    pub meta: Vec<(String, String, Option<String>, Option<Vec<u8>>, Vec<u8>)>,
+    pub meta: Vec<VaultMetaRow>,
+}
+
+/// The `vault_meta` row: how the vault's key is protected.
+#[derive(Debug, PartialEq, Eq)]
+pub struct VaultMetaRow {
+    pub vault_id: String,
+    pub mode: String,
+    pub kdf_params: Option<String>,
+    pub salt: Option<Vec<u8>>,
+    pub check_envelope: Vec<u8>,
 }
 
 pub fn vault_rows(db: &Path) -> VaultRows {
@@ -196,7 +206,13 @@ pub fn vault_rows(db: &Path) -> VaultRows {
         .prepare("SELECT vault_id, mode, kdf_params, salt, check_envelope FROM vault_meta")
         .expect("vault_meta table")
         .query_map([], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok(VaultMetaRow {
+                vault_id: r.get(0)?,
+                mode: r.get(1)?,
+                kdf_params: r.get(2)?,
+                salt: r.get(3)?,
+                check_envelope: r.get(4)?,
+            })
         })
         .expect("query")
         .collect::<rusqlite::Result<Vec<_>>>()
