@@ -41,7 +41,7 @@ lint: $(UI_DIST)
 
 ## test-rust: the core's and the CLI's tests (including the bindings check), on a private D-Bus
 ##   session with a real, unlocked Secret Service so the keyring-mode vault tests run for real
-test-rust:
+test-rust: tests/oidc-provider/node_modules/.package-lock.json
 	dbus-run-session -- scripts/with-keyring.sh env PATCHBAY_TEST_SECRET_SERVICE=1 \
 		cargo nextest run --workspace --exclude patchbay-app
 
@@ -61,6 +61,9 @@ test: setup ui lint test-rust test-ui test-e2e
 
 $(UI_DIST): ui/node_modules/.package-lock.json $(UI_SOURCES)
 	cd ui && npm run build
+
+tests/oidc-provider/node_modules/.package-lock.json: tests/oidc-provider/package-lock.json
+	cd tests/oidc-provider && npm ci --no-audit --no-fund
 
 ui/node_modules/.package-lock.json: ui/package-lock.json
 	cd ui && npm ci --no-audit --no-fund

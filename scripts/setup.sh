@@ -5,6 +5,7 @@
 #   Debian packages   WebKitGTK and friends for Tauri, the WebDriver for the window tests,
 #                     Xvfb + D-Bus + gnome-keyring for headless runs with a real Secret Service
 #   ui/node_modules   `npm ci`, when missing or older than ui/package-lock.json
+#   tests/oidc-provider/node_modules   the OAuth tests' authorization server, the same way
 #   cargo tools       tauri-driver (window tests), cargo-nextest (test runner), clippy, rustfmt
 #
 # Needs Rust (rustup) and Node.js >= 20.19 with npm already installed; says so if they are not.
@@ -63,6 +64,15 @@ cargo_tool_present() {
   command -v "$1" >/dev/null || [[ -x "${CARGO_HOME:-$HOME/.cargo}/bin/$1" ]]
 }
 
+install_oidc_provider() {
+  # The real OAuth 2.0 / OpenID Connect server the OAuth tests run against (tests/oidc-provider).
+  local stamp=tests/oidc-provider/node_modules/.package-lock.json
+  if [[ ! -f "$stamp" || tests/oidc-provider/package-lock.json -nt "$stamp" ]]; then
+    say "installing the test OAuth server (npm ci in tests/oidc-provider)"
+    (cd tests/oidc-provider && npm ci --no-audit --no-fund)
+  fi
+}
+
 install_cargo_tools() {
   need_tool cargo "install Rust with rustup (https://rustup.rs)"
   if ! cargo_tool_present tauri-driver; then
@@ -82,5 +92,6 @@ install_cargo_tools() {
 install_debian_packages
 check_node
 install_ui_packages
+install_oidc_provider
 install_cargo_tools
 say "ok"

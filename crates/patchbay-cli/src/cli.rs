@@ -145,6 +145,9 @@ pub struct ConnectArgs {
     /// A secret field read from a file (one trailing newline is dropped)
     #[arg(long = "secret-file", value_name = "KEY=PATH")]
     pub secret_files: Vec<String>,
+    /// OAuth browser login: how many seconds to wait for the browser to come back
+    #[arg(long, value_name = "SECS", default_value = "300")]
+    pub timeout: u64,
     #[command(flatten)]
     pub json: JsonFlag,
 }
@@ -172,6 +175,13 @@ pub enum ConnectionsCommand {
     Approve { name: String },
     /// Disconnect: delete the connection and its secrets
     Delete { name: String },
+    /// OAuth: log in again (browser) or fetch a new client-credentials token
+    Reauthorize {
+        name: String,
+        /// How many seconds to wait for the browser to come back
+        #[arg(long, value_name = "SECS", default_value = "300")]
+        timeout: u64,
+    },
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

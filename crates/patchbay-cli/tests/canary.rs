@@ -95,7 +95,18 @@ fn no_secret_value_reaches_a_file_an_export_or_the_terminal() {
         if *auth == "oauth2_client_credentials" {
             args.extend(["--field", "client_id=my-client"]);
         }
-        assert_eq!(run(&args, &format!("{value}\n")), Some(0), "connect {auth}");
+        // Client credentials fetch a token before anything is stored; this type's token
+        // endpoint has no DNS here, so the connect fails, and its error is scanned too.
+        let expected = if *auth == "oauth2_client_credentials" {
+            Some(1)
+        } else {
+            Some(0)
+        };
+        assert_eq!(
+            run(&args, &format!("{value}\n")),
+            expected,
+            "connect {auth}"
+        );
     }
     // A secret passed the wrong way round (as a field) is refused, and not echoed.
     let misplaced = canary("misplaced");
@@ -176,8 +187,10 @@ fn no_secret_value_reaches_a_file_an_export_or_the_terminal() {
     let sealed: i64 = conn
         .query_row("SELECT COUNT(*) FROM secrets", [], |r| r.get(0))
         .unwrap();
+    // api_key, bearer, basic, custom_headers (hmac was deleted, client credentials never
+    // stored); OAuth tokens have their own canary scan in oauth_cli.rs.
     assert!(
-        sealed >= 5,
+        sealed >= 4,
         "the vault holds sealed secrets ({sealed}), so the scan is not vacuous"
     );
     drop(conn);

@@ -76,6 +76,10 @@ pub enum CoreError {
     /// A request refused before anything was sent (template, host, connection state); masked.
     #[error(transparent)]
     Request(#[from] crate::request::RequestError),
+
+    /// An OAuth login, token exchange, refresh or revocation failed; masked.
+    #[error(transparent)]
+    OAuth(#[from] crate::oauth::OAuthError),
 }
 
 fn source_note(source: &Option<String>) -> String {

@@ -11,6 +11,7 @@ mod error;
 pub mod ids;
 mod json_input;
 pub mod model;
+pub mod oauth;
 pub mod request;
 pub mod scalekit;
 mod secret;
@@ -23,6 +24,7 @@ mod patchbay;
 
 pub use error::{CoreError, Result};
 pub use patchbay::{
-    ConflictPolicy, ConnectRequest, ImportAction, ImportItem, ImportReport, OpenOptions, Patchbay,
+    ConflictPolicy, ConnectRequest, ImportAction, ImportItem, ImportReport, LoginStart,
+    OpenOptions, Patchbay, Sent, REFRESH_MARGIN_SECS,
 };
 pub use secret::Secret;

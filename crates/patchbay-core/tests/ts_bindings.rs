@@ -14,7 +14,8 @@ use patchbay_core::model::{
     Action, ActionBody, ActionParameter, ApiKeyConfig, ApiKeyLocation, AuthPattern, AuthType,
     ClientAuthStyle, Connection, ConnectionStatus, FieldMutation, FieldSpec, HeaderTemplate,
     HmacConfig, HmacEncoding, HttpMethod, InputType, IntegrationDef, IntegrationType, KeyValue,
-    OAuthConfig, OAuthScope, Origin, ParameterLocation, RedirectStyle, SecretSummary, TypeSummary,
+    OAuthConfig, OAuthScope, OAuthTokenInfo, Origin, ParameterLocation, RedirectStyle,
+    SecretSummary, TypeSummary,
 };
 use patchbay_core::vault::{VaultMode, VaultStatus};
 use ts_rs::{Config, TS};
@@ -35,6 +36,7 @@ fn render_all(cfg: &Config) -> Rendered {
         TypeSummary,
         Connection,
         ConnectionStatus,
+        OAuthTokenInfo,
         AuthType,
         SecretSummary,
         IntegrationType,

@@ -22,6 +22,7 @@ export type { IntegrationType } from "./IntegrationType";
 export type { KeyValue } from "./KeyValue";
 export type { OAuthConfig } from "./OAuthConfig";
 export type { OAuthScope } from "./OAuthScope";
+export type { OAuthTokenInfo } from "./OAuthTokenInfo";
 export type { Origin } from "./Origin";
 export type { ParameterLocation } from "./ParameterLocation";
 export type { RedirectStyle } from "./RedirectStyle";

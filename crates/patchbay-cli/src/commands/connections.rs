@@ -2,12 +2,14 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use patchbay_core::model::AuthType;
-use patchbay_core::{ConnectRequest, Patchbay, Secret};
+use patchbay_core::{ConnectRequest, LoginStart, Patchbay, Secret};
 use serde::Serialize;
 
+use super::oauth;
 use crate::cli::{ConnectArgs, ConnectionsCommand};
 use crate::input::{read_secret_file, read_secrets};
 use crate::output;
@@ -41,13 +43,21 @@ pub fn connect(pb: &Patchbay, args: ConnectArgs) -> Result<()> {
     for (k, v) in args.secrets.iter().zip(prompted) {
         insert_secret(&mut secrets, k, v)?;
     }
-    let c = pb.connect(ConnectRequest {
+    let pattern = pb.pattern_for(&args.slug, auth_type)?;
+    let req = ConnectRequest {
         type_slug: args.slug,
         name: args.name,
         auth_type,
         fields,
         secrets,
-    })?;
+    };
+    let c = match pattern.auth_type {
+        AuthType::Oauth2AuthorizationCode => {
+            oauth::login(pb, LoginStart::New(req), Duration::from_secs(args.timeout))?
+        }
+        AuthType::Oauth2ClientCredentials => oauth::client_credentials(pb, req)?,
+        _ => pb.connect(req)?,
+    };
     if args.json.json {
         return output::json(&c);
     }
@@ -88,8 +98,28 @@ pub fn run(pb: &Patchbay, cmd: ConnectionsCommand) -> Result<()> {
             Ok(())
         }
         ConnectionsCommand::Delete { name } => {
+            if let Some(warning) = oauth::revoke(pb, &name)? {
+                eprintln!("warning: the provider did not revoke the grant: {warning}");
+            }
             pb.delete_connection(&name)?;
             println!("deleted connection '{name}' and its secrets");
+            Ok(())
+        }
+        ConnectionsCommand::Reauthorize { name, timeout } => {
+            let c = pb.get_connection(&name)?;
+            pb.unlock()?;
+            let c = match c.auth_type {
+                AuthType::Oauth2AuthorizationCode => oauth::login(
+                    pb,
+                    LoginStart::Reauthorize(name),
+                    Duration::from_secs(timeout),
+                )?,
+                AuthType::Oauth2ClientCredentials => oauth::refetch_client_credentials(pb, &name)?,
+                other => bail!(
+                    "connection '{name}' uses {other}, which has no login to renew; replace its secret with `patchbay connections set-secret`"
+                ),
+            };
+            println!("re-authorized '{}'; status {}", c.name, c.status.as_str());
             Ok(())
         }
     }

@@ -2,6 +2,7 @@
 
 mod bundle;
 mod connections;
+mod oauth;
 mod request;
 mod types;
 mod vault;
@@ -28,6 +29,17 @@ pub fn run(command: Command, data_dir: PathBuf) -> Result<()> {
         Command::Test(args) => request::test(&pb, args),
         Command::History(args) => request::history(&pb, args),
     }
+}
+
+/// Runs `f` to completion on a current-thread runtime (the core's futures borrow the one
+/// `Patchbay`, which is not `Sync`, so they never move between threads).
+pub(crate) fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
+    use anyhow::Context;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    Ok(rt.block_on(f))
 }
 
 fn open(data_dir: PathBuf) -> Result<Patchbay> {

@@ -11,10 +11,10 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 use patchbay_core::model::KeyValue;
 use patchbay_core::request::{
-    execute, to_curl, CancellationToken, ExecuteOptions, HistoryEntry, HttpVersionPref, MadeBy,
-    Outcome, PreparedRequest, RequestBody, RequestSpec, Reveal,
+    to_curl, CancellationToken, ExecuteOptions, HistoryEntry, HttpVersionPref, MadeBy, Outcome,
+    RequestBody, RequestSpec, Reveal,
 };
-use patchbay_core::Patchbay;
+use patchbay_core::{Patchbay, Sent};
 use serde::Serialize;
 
 use crate::cli::{HistoryArgs, HttpVersionArg, RequestArgs, TestArgs};
@@ -33,8 +33,8 @@ pub fn request(pb: &Patchbay, args: RequestArgs) -> Result<()> {
         .map(|q| parse_pair(q, "-q/--query"))
         .collect::<Result<_>>()?;
     spec.body = body(&args)?;
-    let prepared = pb.prepare_request(&args.connection, spec)?;
     if args.as_curl {
+        let prepared = pb.prepare_request(&args.connection, spec)?;
         let reveal = if args.reveal { Reveal::Yes } else { Reveal::No };
         println!("{}", to_curl(&prepared, reveal));
         return Ok(());
@@ -49,8 +49,9 @@ pub fn request(pb: &Patchbay, args: RequestArgs) -> Result<()> {
         },
         ..ExecuteOptions::default()
     };
-    let outcome = send(&prepared, &opts)?;
-    record(pb, &prepared, &outcome);
+    let cancel = CancellationToken::new();
+    let sending = pb.send(&args.connection, spec, &opts, &cancel, MadeBy::User);
+    let outcome = cancellable(&cancel, sending)?;
     if args.json {
         output::json(&outcome)?;
     } else {
@@ -63,13 +64,14 @@ pub fn request(pb: &Patchbay, args: RequestArgs) -> Result<()> {
 }
 
 pub fn test(pb: &Patchbay, args: TestArgs) -> Result<()> {
-    let prepared = pb.prepare_test(&args.connection, args.action.as_deref())?;
     let opts = ExecuteOptions {
         timeout: seconds(args.timeout)?,
         ..ExecuteOptions::default()
     };
-    let outcome = send(&prepared, &opts)?;
-    record(pb, &prepared, &outcome);
+    let target = args.action.as_deref();
+    let cancel = CancellationToken::new();
+    let sending = pb.send_test(&args.connection, target, &opts, &cancel, MadeBy::User);
+    let outcome = cancellable(&cancel, sending)?;
     let connection = pb.get_connection(&args.connection)?;
     if args.json.json {
         #[derive(Serialize)]
@@ -157,30 +159,25 @@ fn history_row(e: &HistoryEntry) -> Vec<String> {
     ]
 }
 
-/// Sends on a current-thread runtime; Ctrl-C cancels (the outcome then says so).
-fn send(prepared: &PreparedRequest, opts: &ExecuteOptions) -> Result<Outcome> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    let cancel = CancellationToken::new();
-    Ok(rt.block_on(async {
+/// Runs a send on a current-thread runtime; Ctrl-C cancels it (the outcome then says so).
+/// History that could not be written is reported and the response is still shown.
+fn cancellable(
+    cancel: &CancellationToken,
+    send: impl std::future::Future<Output = patchbay_core::Result<Sent>>,
+) -> Result<Outcome> {
+    let sent = super::block_on(async {
         let on_ctrl_c = cancel.clone();
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
                 on_ctrl_c.cancel();
             }
         });
-        execute(prepared, opts, &cancel).await
-    }))
-}
-
-/// History is a record, not the point of the command: a failure to write it is reported and the
-/// response is still shown.
-fn record(pb: &Patchbay, prepared: &PreparedRequest, outcome: &Outcome) {
-    if let Err(e) = pb.record_outcome(prepared, outcome, MadeBy::User) {
-        eprintln!("warning: the request was not saved to history: {e}");
+        send.await
+    })??;
+    for w in &sent.history_warnings {
+        eprintln!("warning: the request was not saved to history: {w}");
     }
+    Ok(sent.outcome)
 }
 
 /// Status, hops and timing to stderr; the (masked, capped) body to stdout.

@@ -76,4 +76,31 @@ pub struct Connection {
     pub last_used_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// OAuth connections: what is known about the current token (never its value).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth: Option<OAuthTokenInfo>,
+}
+
+/// An OAuth connection's token, described without its value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct OAuthTokenInfo {
+    /// As the provider returned it (`Bearer`, `bearer`, …); sent as `<token_type> <token>`.
+    pub token_type: String,
+    /// Unix seconds; absent when the provider gave no lifetime (refreshed on a 401 only).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
+    /// Granted scopes, space-separated.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The account the login was for (from the userinfo endpoint), when the type has one.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// RFC 3339 UTC time of the last refresh.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refreshed_at: Option<String>,
 }

@@ -17,7 +17,7 @@ pub use auth::{
     ApiKeyConfig, ApiKeyLocation, AuthPattern, AuthType, FieldMutation, HeaderTemplate, HmacConfig,
     HmacEncoding,
 };
-pub use connection::{Connection, ConnectionStatus, SecretSummary};
+pub use connection::{Connection, ConnectionStatus, OAuthTokenInfo, SecretSummary};
 pub use field::{FieldSpec, InputType};
 pub use integration::{IntegrationDef, IntegrationType, Origin, TypeSummary};
 pub use oauth::{ClientAuthStyle, OAuthConfig, OAuthScope, RedirectStyle, DEEP_LINK_REDIRECT_URI};

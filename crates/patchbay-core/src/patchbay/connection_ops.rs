@@ -67,6 +67,7 @@ impl Patchbay {
             status: ConnectionStatus::Untested,
             last_error: None,
             last_used_at: None,
+            oauth: None,
             created_at: now.clone(),
             updated_at: now.clone(),
         };
@@ -234,7 +235,10 @@ pub(crate) fn connection_not_found(name: &str) -> CoreError {
     }
 }
 
-fn choose_pattern(t: &IntegrationType, wanted: Option<AuthType>) -> Result<&AuthPattern> {
+pub(super) fn choose_pattern(
+    t: &IntegrationType,
+    wanted: Option<AuthType>,
+) -> Result<&AuthPattern> {
     let available = || {
         t.def
             .auth_patterns
@@ -270,7 +274,7 @@ fn secret_field_names(p: &AuthPattern) -> Vec<String> {
 
 /// Every value must belong to the pattern, on the right side of the secret line, and every
 /// required field must be present. All problems are reported together.
-fn check_values(
+pub(super) fn check_values(
     t: &IntegrationType,
     p: &AuthPattern,
     fields: &BTreeMap<String, String>,
@@ -343,7 +347,7 @@ fn check_values(
     )))
 }
 
-fn checked_env_name(name: &str) -> Result<String> {
+pub(super) fn checked_env_name(name: &str) -> Result<String> {
     if name.is_empty() {
         return Err(CoreError::Invalid(
             "a connection name must not be empty".into(),
@@ -361,7 +365,7 @@ fn checked_env_name(name: &str) -> Result<String> {
     })
 }
 
-fn ensure_name_free(db: &rusqlite::Connection, name: &str, env: &str) -> Result<()> {
+pub(super) fn ensure_name_free(db: &rusqlite::Connection, name: &str, env: &str) -> Result<()> {
     if connections::by_name(db, name)?.is_some() {
         return Err(name_taken(name, env, name));
     }

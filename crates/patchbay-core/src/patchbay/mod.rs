@@ -3,6 +3,7 @@
 
 mod bundle_ops;
 mod connection_ops;
+mod oauth_ops;
 mod request_ops;
 mod type_ops;
 
@@ -11,6 +12,8 @@ use std::path::{Path, PathBuf};
 
 pub use bundle_ops::{ConflictPolicy, ImportAction, ImportItem, ImportReport};
 pub use connection_ops::ConnectRequest;
+pub use oauth_ops::{LoginStart, REFRESH_MARGIN_SECS};
+pub use request_ops::Sent;
 
 use crate::store::Store;
 use crate::vault::{self, MasterKey, VaultConfig, VaultStatus};
@@ -40,6 +43,9 @@ pub struct Patchbay {
     master_key: OnceCell<MasterKey>,
     /// History rows kept per connection (see [`Patchbay::set_history_retention`]).
     history_retention: u32,
+    /// One refresh at a time per connection within this process (see oauth_ops.rs).
+    oauth_locks:
+        std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl Patchbay {
@@ -52,6 +58,7 @@ impl Patchbay {
             vault_config: opts.vault,
             master_key: OnceCell::new(),
             history_retention: crate::request::DEFAULT_HISTORY_RETENTION,
+            oauth_locks: Default::default(),
         })
     }
 

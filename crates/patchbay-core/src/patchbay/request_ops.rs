@@ -4,13 +4,15 @@
 //! [`crate::request::execute`] sends it (async, no database, so the desktop app can release its
 //! `Mutex<Patchbay>` while waiting); `record_outcome` writes the history row and the
 //! connection's status. The split keeps `Patchbay` synchronous (rusqlite is not `Sync`).
+//! [`Patchbay::send`] strings the three together for callers that own their `Patchbay` (the CLI,
+//! the MCP server), adding OAuth's refresh before expiry and once after a 401.
 
 use std::collections::BTreeMap;
 
 use crate::model::{Action, ConnectionStatus, HttpMethod};
 use crate::request::{
-    self, FailureKind, HistoryEntry, MadeBy, Outcome, PreparedRequest, Purpose, RequestError,
-    RequestSpec,
+    self, CancellationToken, ExecuteOptions, FailureKind, HistoryEntry, MadeBy, Outcome,
+    PreparedRequest, Purpose, RequestError, RequestSpec,
 };
 use crate::store::{self, connections, history, types};
 use crate::vault;
@@ -25,7 +27,7 @@ impl Patchbay {
     /// connections and those that need re-authorization. Unlocks the vault when the connection
     /// holds secrets. Nothing is sent.
     pub fn prepare_request(&self, name: &str, spec: RequestSpec) -> Result<PreparedRequest> {
-        let c = self.get_connection(name)?;
+        let mut c = self.get_connection(name)?;
         match c.status {
             ConnectionStatus::Paused => {
                 return Err(RequestError::NotUsable {
@@ -55,6 +57,12 @@ impl Patchbay {
             ))
         })?;
         let secrets = self.connection_secrets(&c.id, &c.secret_keys)?;
+        // OAuth: the token type as the provider returned it (not a secret, so it is never
+        // masked where it appears in a response), read by the oauth auth pattern.
+        if let Some(info) = &c.oauth {
+            c.fields
+                .insert("token_type".to_string(), info.token_type.clone());
+        }
         let prepared = request::prepare(
             request::Inputs {
                 connection: &c,
@@ -69,10 +77,81 @@ impl Patchbay {
         Ok(prepared)
     }
 
+    /// Sends `spec` through connection `name` and records it: for OAuth connections the token
+    /// is refreshed first when it is about to expire, and once more after a 401 (the first
+    /// attempt is recorded too). Errors before anything is sent (templates, a paused connection,
+    /// a rejected refresh) are `Err`; a transport failure is an `Outcome` with its error.
+    pub async fn send(
+        &self,
+        name: &str,
+        spec: RequestSpec,
+        opts: &ExecuteOptions,
+        cancel: &CancellationToken,
+        made_by: MadeBy,
+    ) -> Result<Sent> {
+        let mut history_warnings = Vec::new();
+        self.ensure_fresh_token(name, None).await?;
+        let mut prepared = self.prepare_request(name, spec.clone())?;
+        let mut outcome = request::execute(&prepared, opts, cancel).await;
+        if outcome.response.as_ref().is_some_and(|r| r.status == 401) {
+            if let Some(used) = self.current_access_token(name)? {
+                if let Err(e) = self.record_outcome(&prepared, &outcome, made_by) {
+                    history_warnings.push(e.to_string());
+                }
+                if self.ensure_fresh_token(name, Some(&used)).await? {
+                    prepared = self.prepare_request(name, spec)?;
+                    outcome = request::execute(&prepared, opts, cancel).await;
+                }
+            }
+        }
+        let history = match self.record_outcome(&prepared, &outcome, made_by) {
+            Ok(h) => Some(h),
+            Err(e) => {
+                history_warnings.push(e.to_string());
+                None
+            }
+        };
+        Ok(Sent {
+            prepared,
+            outcome,
+            history,
+            history_warnings,
+        })
+    }
+
+    /// The type-level test request of a connection (see [`Patchbay::test_spec`]), sent and
+    /// recorded like [`Patchbay::send`].
+    pub async fn send_test(
+        &self,
+        name: &str,
+        target: Option<&str>,
+        opts: &ExecuteOptions,
+        cancel: &CancellationToken,
+        made_by: MadeBy,
+    ) -> Result<Sent> {
+        let spec = self.test_spec(name, target)?;
+        self.send(name, spec, opts, cancel, made_by).await
+    }
+
+    /// The stored OAuth access token of an OAuth connection (`None` for other patterns).
+    fn current_access_token(&self, name: &str) -> Result<Option<Secret>> {
+        let c = self.get_connection(name)?;
+        if !c.auth_type.is_oauth() || !c.secret_keys.iter().any(|k| k == "access_token") {
+            return Ok(None);
+        }
+        Ok(Some(self.reveal_secret(name, "access_token")?))
+    }
+
     /// Prepares the type-level test of a connection. `target` is an action name or a path
     /// (starting with `/`); without one, the type's first GET action that needs no parameter is
     /// used, else `GET` on the base URL.
     pub fn prepare_test(&self, name: &str, target: Option<&str>) -> Result<PreparedRequest> {
+        let spec = self.test_spec(name, target)?;
+        self.prepare_request(name, spec)
+    }
+
+    /// The request the type-level test sends; see [`Patchbay::prepare_test`].
+    pub fn test_spec(&self, name: &str, target: Option<&str>) -> Result<RequestSpec> {
         let c = self.get_connection(name)?;
         let t = types::by_id(self.store().conn(), &c.type_id)?
             .ok_or_else(|| type_not_found(&c.type_slug))?;
@@ -105,7 +184,7 @@ impl Patchbay {
             },
         };
         spec.purpose = Purpose::Test;
-        self.prepare_request(name, spec)
+        Ok(spec)
     }
 
     /// Writes the history row of an executed request (pruning the connection's history to the
@@ -178,6 +257,16 @@ impl Patchbay {
         }
         Ok(out)
     }
+}
+
+/// A request sent through [`Patchbay::send`]: what was sent, what came back, and its history
+/// row (with the reasons, when history could not be written: the response is still shown).
+#[derive(Debug)]
+pub struct Sent {
+    pub prepared: PreparedRequest,
+    pub outcome: Outcome,
+    pub history: Option<HistoryEntry>,
+    pub history_warnings: Vec<String>,
 }
 
 /// The first GET action whose path and query need no parameter.

@@ -4,12 +4,14 @@ use std::collections::BTreeMap;
 
 use rusqlite::{params, Connection as Db, OptionalExtension, Row};
 
-use crate::model::{AuthType, Connection, ConnectionStatus};
+use crate::model::{AuthType, Connection, ConnectionStatus, OAuthTokenInfo};
 use crate::{CoreError, Result};
 
 const SELECT: &str = "SELECT c.id, c.name, c.env_name, c.type_id, t.slug, c.auth_type, c.fields,
-        c.status, c.last_error, c.last_used_at, c.created_at, c.updated_at
-    FROM connections c JOIN integration_types t ON t.id = c.type_id";
+        c.status, c.last_error, c.last_used_at, c.created_at, c.updated_at,
+        o.token_type, o.expires_at, o.scope, o.account, o.refreshed_at
+    FROM connections c JOIN integration_types t ON t.id = c.type_id
+    LEFT JOIN oauth_tokens o ON o.connection_id = c.id";
 
 pub fn insert(db: &Db, c: &Connection) -> Result<()> {
     db.execute(
@@ -252,6 +254,16 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Connection> {
         last_used_at: r.get(9)?,
         created_at: r.get(10)?,
         updated_at: r.get(11)?,
+        oauth: match r.get::<_, Option<String>>(12)? {
+            Some(token_type) => Some(OAuthTokenInfo {
+                token_type,
+                expires_at: r.get(13)?,
+                scope: r.get(14)?,
+                account: r.get(15)?,
+                refreshed_at: r.get(16)?,
+            }),
+            None => None,
+        },
     })
 }
 

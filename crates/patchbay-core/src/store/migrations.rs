@@ -9,9 +9,13 @@ use rusqlite::Connection;
 use crate::{CoreError, Result};
 
 /// (version, name, SQL). Append only: never edit a migration that has shipped.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "initial", V1), (2, "request_history", V2)];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", V1),
+    (2, "request_history", V2),
+    (3, "oauth_tokens", V3),
+];
 
-pub const LATEST_VERSION: i64 = 2;
+pub const LATEST_VERSION: i64 = 3;
 
 const V1: &str = r#"
 CREATE TABLE integration_types (
@@ -99,6 +103,21 @@ CREATE TABLE request_history (
     created_at       TEXT NOT NULL
 );
 CREATE INDEX request_history_by_connection ON request_history(connection_id, id);
+"#;
+
+/// OAuth bookkeeping (issue 4): what Patchbay knows about a connection's tokens besides their
+/// values (which are vault envelopes in `secrets`). `expires_at` NULL means the provider gave no
+/// lifetime: the token is refreshed on a 401 only.
+const V3: &str = r#"
+CREATE TABLE oauth_tokens (
+    connection_id  TEXT PRIMARY KEY REFERENCES connections(id) ON DELETE CASCADE,
+    token_type     TEXT NOT NULL,          -- as the provider returned it
+    expires_at     INTEGER,                -- Unix seconds
+    scope          TEXT,                   -- granted scopes, space-separated
+    account        TEXT,                   -- from userinfo: e-mail, user name or subject
+    refreshed_at   TEXT,
+    updated_at     TEXT NOT NULL
+);
 "#;
 
 /// Brings `conn` to [`LATEST_VERSION`], refusing a database from a newer Patchbay.

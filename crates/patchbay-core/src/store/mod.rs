@@ -5,6 +5,7 @@
 pub mod connections;
 pub mod history;
 pub mod migrations;
+pub mod oauth_tokens;
 pub mod types;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,477 @@
+//! OAuth through the `patchbay` command against a real authorization server (oidc-provider on
+//! 127.0.0.1, see tests/oidc-provider) with a scripted browser that signs in and consents on the
+//! provider's own pages.
+
+mod common;
+
+use std::process::Command as StdCommand;
+
+use common::oidc::{self, OidcServer};
+use common::{canary, contains_bytes, files_below, stderr, stdout, Env, NO_BUS, PASSPHRASE};
+use serde_json::Value;
+
+/// Connects `name` with a browser login as `alice`; returns the command's output.
+fn login(
+    env: &Env,
+    slug: &str,
+    name: &str,
+    client: &str,
+    secret: &str,
+    extra: &[(&str, &str)],
+) -> std::process::Output {
+    let mut cmd = env.cmd();
+    cmd.args(["connect", slug, "--name", name, "--field"])
+        .arg(format!("client_id={client}"))
+        .env("PATCHBAY_BROWSER", oidc::browser())
+        .timeout(std::time::Duration::from_secs(60));
+    if !secret.is_empty() {
+        cmd.args(["--secret", "client_secret"])
+            .write_stdin(format!("{secret}\n"));
+    }
+    for (k, v) in extra {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run connect")
+}
+
+fn setup(server_env: &[(&str, &str)], auth: &str, client_auth: &str) -> Option<(Env, OidcServer)> {
+    let server = OidcServer::start(server_env)?;
+    let env = Env::new();
+    env.create_type(&server.type_def("acme", auth, client_auth));
+    Some((env, server))
+}
+
+fn request_me(env: &Env, name: &str) -> std::process::Output {
+    env.cmd()
+        .args(["request", name, "GET", "/me"])
+        .output()
+        .expect("run request")
+}
+
+/// Sets a connection's stored expiry, as if time had passed.
+fn set_expiry(env: &Env, unix: i64) {
+    let db = rusqlite::Connection::open(env.db_path()).expect("open db");
+    db.execute("UPDATE oauth_tokens SET expires_at = ?1", [unix])
+        .expect("update expiry");
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+#[test]
+fn browser_login_with_pkce_through_loopback_then_requests_and_revocation() {
+    let secret = canary();
+    let Some((env, server)) = setup(
+        &[("OIDC_CLIENT_SECRET", &secret)],
+        "oauth2_authorization_code",
+        "basic_header",
+    ) else {
+        return;
+    };
+    let out = login(&env, "acme", "Acme alice", "patchbay-basic", &secret, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("Redirect URI: http://127.0.0.1:"), "{err}");
+    assert!(
+        err.contains("code_challenge_method=S256"),
+        "the authorize URL uses PKCE S256: {err}"
+    );
+    assert_eq!(server.grants("authorization_code"), 1);
+
+    let c = env.connection("Acme alice");
+    assert_eq!(c["auth_type"], "oauth2_authorization_code");
+    assert_eq!(
+        c["oauth"]["account"], "alice@example.test",
+        "labelled from userinfo: {c}"
+    );
+    assert_eq!(c["oauth"]["token_type"], "Bearer");
+    assert!(c["oauth"]["expires_at"].as_i64().unwrap() > now() + 3000);
+    let keys: Vec<&str> = c["secret_keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["access_token", "client_secret", "refresh_token"]);
+
+    // The API accepts the stored token.
+    let out = request_me(&env, "Acme alice");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let body: Value = serde_json::from_slice(&out.stdout).expect("json body");
+    assert_eq!(body["sub"], "alice");
+    assert_eq!(body["client_id"], "patchbay-basic");
+
+    // Disconnecting revokes the grant at the provider.
+    let listed = env.json(&["connections", "list", "--json"]);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let mut everything = String::new();
+    for args in [
+        vec!["connections", "show", "Acme alice", "--json"],
+        vec!["history", "--json"],
+        vec!["request", "Acme alice", "GET", "/me", "--json"],
+        vec!["request", "Acme alice", "GET", "/me", "--as-curl"],
+    ] {
+        let out = env.cmd().args(&args).output().unwrap();
+        everything.push_str(&stdout(&out));
+        everything.push_str(&stderr(&out));
+    }
+    let before = server.get("/test/stats")["revocations"].as_u64().unwrap();
+    let out = env
+        .cmd()
+        .args(["connections", "delete", "Acme alice"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        server.get("/test/stats")["revocations"].as_u64().unwrap(),
+        before + 1
+    );
+
+    // Canary scan: no token, code or client secret in any output or file.
+    let mut values = server.issued_tokens();
+    assert!(values.len() >= 3, "{values:?}");
+    values.push(secret.clone());
+    for v in &values {
+        assert!(
+            !everything.contains(v.as_str()),
+            "a token or secret was printed"
+        );
+        for f in files_below(&env.data_dir()) {
+            let bytes = std::fs::read(&f).unwrap();
+            assert!(
+                !contains_bytes(&bytes, v.as_bytes()),
+                "a token or secret is in {}",
+                f.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn client_credentials_with_secret_in_the_body_and_wrong_credentials() {
+    let Some((env, server)) = setup(
+        &[("OIDC_CLIENT_SECRET", "right-secret")],
+        "oauth2_client_credentials",
+        "basic_header",
+    ) else {
+        return;
+    };
+    // Wrong secret: the provider's error, what to check, and nothing stored.
+    let out = env
+        .cmd()
+        .args([
+            "connect",
+            "acme",
+            "--name",
+            "svc",
+            "--field",
+            "client_id=patchbay-service",
+            "--secret",
+            "client_secret",
+        ])
+        .write_stdin("wrong-secret\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("invalid_client") && err.contains("client_secret"),
+        "{err}"
+    );
+    assert!(env
+        .json(&["connections", "list", "--json"])
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    let out = env
+        .cmd()
+        .args([
+            "connect",
+            "acme",
+            "--name",
+            "svc",
+            "--field",
+            "client_id=patchbay-service",
+            "--secret",
+            "client_secret",
+        ])
+        .write_stdin("right-secret\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = request_me(&env, "svc");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let body: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(body["client_id"], "patchbay-service");
+    assert_eq!(body["scope"], "api:read");
+
+    // About to expire: a new token is fetched first (client credentials have no refresh token).
+    set_expiry(&env, now() + 60);
+    let before = server.grants("client_credentials");
+    assert!(request_me(&env, "svc").status.success());
+    assert_eq!(server.grants("client_credentials"), before + 1);
+}
+
+#[test]
+fn refresh_before_expiry_happens_once_for_50_concurrent_requests() {
+    let Some((env, server)) = setup(
+        &[("OIDC_ROTATE_REFRESH", "1")],
+        "oauth2_authorization_code",
+        "body",
+    ) else {
+        return;
+    };
+    let out = login(
+        &env,
+        "acme",
+        "rot",
+        "patchbay-body",
+        "test-client-secret",
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    set_expiry(&env, now() + 30);
+
+    let children: Vec<_> = (0..50)
+        .map(|_| {
+            StdCommand::new(env!("CARGO_BIN_EXE_patchbay"))
+                .args(["--data-dir"])
+                .arg(env.data_dir())
+                .args(["request", "rot", "GET", "/me"])
+                .env("PATCHBAY_VAULT_PASSPHRASE", PASSPHRASE)
+                .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS)
+                .env("HOME", env.path().join("home"))
+                .env("XDG_RUNTIME_DIR", env.path().join("run"))
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn patchbay request")
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stdout(&out).contains("\"sub\":\"alice\""),
+            "{}",
+            stdout(&out)
+        );
+    }
+    // Exactly one refresh, although the provider rotates refresh tokens (a second refresh with
+    // the old one would have been rejected and marked the connection for re-authorization).
+    assert_eq!(server.grants("refresh_token"), 1);
+    let after = env.connection("rot");
+    assert_eq!(after["status"], "untested");
+    assert!(after["oauth"]["expires_at"].as_i64().unwrap() > now() + 3000);
+    assert!(after["oauth"]["refreshed_at"].is_string());
+}
+
+#[test]
+fn a_401_refreshes_once_and_a_rejected_refresh_needs_reauthorization() {
+    let Some((env, server)) = setup(&[], "oauth2_authorization_code", "basic_header") else {
+        return;
+    };
+    assert!(login(
+        &env,
+        "acme",
+        "a",
+        "patchbay-basic",
+        "test-client-secret",
+        &[]
+    )
+    .status
+    .success());
+
+    // The server forgot the access token: 401, one refresh, the retry succeeds.
+    server.post("/test/drop-access");
+    let out = request_me(&env, "a");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(server.grants("refresh_token"), 1);
+    let history = env.json(&["history", "a", "--json"]);
+    let statuses: Vec<u64> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["status"].as_u64())
+        .collect();
+    assert_eq!(
+        statuses,
+        [200, 401],
+        "both attempts are in history, newest first"
+    );
+
+    // The grant is gone at the provider: the refresh is refused, the connection needs a new
+    // login, and further requests are refused without calling the provider again.
+    server.post("/test/forget-grants");
+    set_expiry(&env, now() - 10);
+    let out = request_me(&env, "a");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("invalid_grant"), "{}", stderr(&out));
+    assert_eq!(env.connection("a")["status"], "needs_reauthorization");
+    let refreshes = server.grants("refresh_token");
+    let out = request_me(&env, "a");
+    assert!(
+        stderr(&out).contains("needs re-authorization") && stderr(&out).contains("reauthorize"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(server.grants("refresh_token"), refreshes, "no refresh loop");
+
+    // Logging in again makes it usable.
+    let out = env
+        .cmd()
+        .args(["connections", "reauthorize", "a"])
+        .env("PATCHBAY_BROWSER", oidc::browser())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(env.connection("a")["status"], "untested");
+    assert!(request_me(&env, "a").status.success());
+}
+
+#[test]
+fn denied_consent_timeouts_and_forged_redirects_store_nothing() {
+    let Some((env, server)) = setup(&[], "oauth2_authorization_code", "basic_header") else {
+        return;
+    };
+    // Denied at the consent page.
+    let out = login(
+        &env,
+        "acme",
+        "x",
+        "patchbay-basic",
+        "test-client-secret",
+        &[("BROWSER_CONSENT", "deny")],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("access_denied"), "{}", stderr(&out));
+
+    // The browser never comes back.
+    let capture = env.path().join("callback.txt");
+    let mut cmd = env.cmd();
+    let out = cmd
+        .args([
+            "connect",
+            "acme",
+            "--name",
+            "x",
+            "--field",
+            "client_id=patchbay-public",
+            "--timeout",
+            "3",
+        ])
+        .env("PATCHBAY_BROWSER", oidc::browser())
+        .env("BROWSER_CAPTURE", &capture)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no answer from the browser within 3 s"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(env
+        .json(&["connections", "list", "--json"])
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    // A forged redirect (wrong state) is answered 400 and the login goes on; the real one
+    // completes it; replaying it afterwards reaches nothing.
+    let _ = std::fs::remove_file(&capture);
+    let child = StdCommand::new(env!("CARGO_BIN_EXE_patchbay"))
+        .arg("--data-dir")
+        .arg(env.data_dir())
+        .args([
+            "connect",
+            "acme",
+            "--name",
+            "pub",
+            "--field",
+            "client_id=patchbay-public",
+            "--timeout",
+            "30",
+        ])
+        .env("PATCHBAY_VAULT_PASSPHRASE", PASSPHRASE)
+        .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS)
+        .env("HOME", env.path().join("home"))
+        .env("PATCHBAY_BROWSER", oidc::browser())
+        .env("BROWSER_CAPTURE", &capture)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !capture.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the browser never reached the redirect"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let real = std::fs::read_to_string(&capture).unwrap();
+    let url = url::Url::parse(&real).unwrap();
+    let state: String = url
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let forged = real.replace(&state, "forged-state");
+    let (status, page) = get(&forged);
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("does not belong to the login"), "{page}");
+    assert!(env
+        .json(&["connections", "list", "--json"])
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let (status, page) = get(&real);
+    assert_eq!(status, 200, "{page}");
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        env.connection("pub")["secret_keys"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2,
+        "public client: tokens only"
+    );
+    assert!(
+        std::net::TcpStream::connect(
+            url.host_str()
+                .zip(url.port())
+                .map(|(h, p)| format!("{h}:{p}"))
+                .unwrap()
+        )
+        .is_err(),
+        "the listener stopped"
+    );
+    assert_eq!(server.grants("authorization_code"), 1);
+}
+
+/// GET on the loopback listener: (status, body).
+fn get(url: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let u = url::Url::parse(url).unwrap();
+    let mut s = std::net::TcpStream::connect((u.host_str().unwrap(), u.port().unwrap())).unwrap();
+    let target = format!("{}?{}", u.path(), u.query().unwrap_or(""));
+    write!(s, "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let status = raw
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, raw)
+}

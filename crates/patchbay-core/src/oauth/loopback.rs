@@ -1,0 +1,219 @@
+//! The RFC 8252 loopback redirect: a one-shot HTTP listener on `127.0.0.1` that takes the
+//! browser's `GET /oauth/callback?…`, answers with a short page ("you can close this tab"), and
+//! stops.
+//!
+//! Only the request line is read (the redirect carries everything in its query); anything that
+//! is not a `GET /oauth/callback` — a favicon request, a port scanner — gets a 404 and the
+//! listener keeps waiting, so it cannot be knocked over before the real redirect arrives.
+
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use super::error::OAuthError;
+
+/// The path of the loopback redirect URI.
+pub const CALLBACK_PATH: &str = "/oauth/callback";
+
+const MAX_REQUEST_HEAD: usize = 16 * 1024;
+
+/// A bound listener; its [`LoopbackListener::redirect_uri`] is what the authorize URL names.
+pub struct LoopbackListener {
+    listener: TcpListener,
+    port: u16,
+}
+
+impl LoopbackListener {
+    /// Binds `127.0.0.1:port` (`None`: a free port chosen by the OS).
+    pub async fn bind(port: Option<u16>) -> Result<LoopbackListener, OAuthError> {
+        let addr = format!("127.0.0.1:{}", port.unwrap_or(0));
+        let listener = TcpListener::bind(&addr)
+            .await
+            .map_err(|e| OAuthError::Listen {
+                addr: addr.clone(),
+                message: if e.kind() == std::io::ErrorKind::AddrInUse {
+                    "the port is in use by another program; close it or set another loopback_port on the type".into()
+                } else {
+                    e.to_string()
+                },
+            })?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| OAuthError::Listen {
+                addr,
+                message: e.to_string(),
+            })?
+            .port();
+        Ok(LoopbackListener { listener, port })
+    }
+
+    pub fn redirect_uri(&self) -> String {
+        format!("http://127.0.0.1:{}{CALLBACK_PATH}", self.port)
+    }
+
+    /// Waits up to `timeout` for the redirect and returns its request target
+    /// (`/oauth/callback?code=…&state=…`). `accept` is called with each callback's target: `Ok`
+    /// ends the wait (the page says "you can close this tab"); `Err(reason)` answers that
+    /// request with the reason and keeps waiting, so a forged redirect with a wrong `state`
+    /// cannot end a login that is still under way.
+    pub async fn wait(
+        self,
+        timeout: Duration,
+        accept: impl Fn(&str) -> Result<(), String>,
+    ) -> Result<String, OAuthError> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let accepted = tokio::time::timeout_at(deadline, self.listener.accept())
+                .await
+                .map_err(|_| OAuthError::Timeout {
+                    seconds: timeout.as_secs(),
+                })?;
+            let Ok((stream, _)) = accepted else { continue };
+            if let Some(target) = serve_one(stream, &accept).await {
+                return Ok(target);
+            }
+        }
+    }
+}
+
+/// Reads one request; answers it. Returns the target when it was the callback.
+async fn serve_one(
+    mut stream: TcpStream,
+    accept: &impl Fn(&str) -> Result<(), String>,
+) -> Option<String> {
+    let head = tokio::time::timeout(Duration::from_secs(10), read_head(&mut stream))
+        .await
+        .ok()??;
+    let line = head.lines().next().unwrap_or_default();
+    let mut parts = line.split(' ');
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let is_callback = method == "GET"
+        && (target == CALLBACK_PATH || target.starts_with(&format!("{CALLBACK_PATH}?")));
+    if !is_callback {
+        respond(
+            &mut stream,
+            "404 Not Found",
+            "Not found",
+            "This is Patchbay's OAuth redirect listener.",
+        )
+        .await;
+        return None;
+    }
+    match accept(target) {
+        Ok(()) => {
+            respond(
+                &mut stream,
+                "200 OK",
+                "Done",
+                "Patchbay received the provider's answer. You can close this tab and return to Patchbay.",
+            )
+            .await;
+            Some(target.to_string())
+        }
+        Err(reason) => {
+            respond(&mut stream, "400 Bad Request", "Not accepted", &reason).await;
+            None
+        }
+    }
+}
+
+async fn read_head(stream: &mut TcpStream) -> Option<String> {
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 1024];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 || buf.len() + n > MAX_REQUEST_HEAD {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    String::from_utf8(buf).ok()
+}
+
+async fn respond(stream: &mut TcpStream, status: &str, title: &str, text: &str) {
+    let body = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Patchbay: {title}</title></head>\
+         <body style=\"font-family:sans-serif;margin:3em\"><h1>{title}</h1><p>{}</p></body></html>",
+        html_escape(text)
+    );
+    let response = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
+         Cache-Control: no-store\r\nReferrer-Policy: no-referrer\r\n\
+         Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.write_all(response.as_bytes()).await;
+    let _ = stream.shutdown().await;
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn get(port: u16, target: &str) -> String {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        s.write_all(format!("GET {target} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
+            .await
+            .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).await.unwrap();
+        out
+    }
+
+    #[tokio::test]
+    async fn takes_the_callback_and_ignores_other_requests() {
+        let l = LoopbackListener::bind(None).await.unwrap();
+        let port: u16 = l
+            .redirect_uri()
+            .trim_start_matches("http://127.0.0.1:")
+            .trim_end_matches(CALLBACK_PATH)
+            .parse()
+            .unwrap();
+        let waiter = tokio::spawn(l.wait(Duration::from_secs(5), |t| {
+            if t.contains("state=forged") {
+                Err("wrong state".to_string())
+            } else {
+                Ok(())
+            }
+        }));
+        assert!(get(port, "/favicon.ico").await.starts_with("HTTP/1.1 404"));
+        let forged = get(port, "/oauth/callback?code=c&state=forged").await;
+        assert!(
+            forged.starts_with("HTTP/1.1 400") && forged.contains("wrong state"),
+            "{forged}"
+        );
+        let page = get(port, "/oauth/callback?code=c&state=s").await;
+        assert!(
+            page.starts_with("HTTP/1.1 200") && page.contains("close this tab"),
+            "{page}"
+        );
+        assert_eq!(
+            waiter.await.unwrap().unwrap(),
+            "/oauth/callback?code=c&state=s"
+        );
+        // It stopped: nothing listens on the port any more.
+        assert!(TcpStream::connect(("127.0.0.1", port)).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn times_out_and_says_so() {
+        let l = LoopbackListener::bind(None).await.unwrap();
+        let err = l
+            .wait(Duration::from_millis(50), |_| Ok(()))
+            .await
+            .err()
+            .unwrap();
+        assert!(
+            err.to_string().contains("no answer from the browser"),
+            "{err}"
+        );
+    }
+}
