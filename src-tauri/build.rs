@@ -7,7 +7,13 @@
 //! A command missing here cannot be allowed; a typo in the capability file fails the build.
 
 /// Every `#[tauri::command]` in `src-tauri/commands.rs`, by name.
-const COMMANDS: &[&str] = &["list_types", "list_connections", "vault_status"];
+const COMMANDS: &[&str] = &[
+    "list_types",
+    "list_connections",
+    "vault_status",
+    "start_oauth_login",
+    "oauth_logins",
+];
 
 fn main() {
     println!("cargo:rerun-if-changed=ui/dist");

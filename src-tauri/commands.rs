@@ -8,6 +8,7 @@
 //! in `build.rs` and allowed in `capabilities/default.json`.
 
 use patchbay_core::model::{Connection, TypeSummary};
+use patchbay_core::oauth::{LoginReport, LoginStarted, OAuthLoginRequest};
 use patchbay_core::vault::VaultStatus;
 use patchbay_core::Patchbay;
 use tauri::State;
@@ -30,4 +31,20 @@ pub async fn list_connections(state: State<'_, AppState>) -> Result<Vec<Connecti
 #[tauri::command]
 pub async fn vault_status(state: State<'_, AppState>) -> Result<VaultStatus, String> {
     state.with(Patchbay::vault_status)
+}
+
+/// Starts an OAuth browser login for a new connection: opens the system browser and returns the
+/// authorize URL and the redirect URI to register. The client secret goes into the core only.
+#[tauri::command]
+pub async fn start_oauth_login(
+    state: State<'_, AppState>,
+    request: OAuthLoginRequest,
+) -> Result<LoginStarted, String> {
+    state.with_broker(|pb, broker| broker.start(pb, request))
+}
+
+/// How the most recent OAuth logins ended (masked messages), oldest first.
+#[tauri::command]
+pub async fn oauth_logins(state: State<'_, AppState>) -> Result<Vec<LoginReport>, String> {
+    state.broker().map(|b| b.reports())
 }

@@ -33,6 +33,8 @@ impl TauriDriver {
             // renders fine under Xvfb with Mesa's software GL); with compositing disabled the
             // command never returns. So the window tests always run with compositing on.
             .env_remove("WEBKIT_DISABLE_COMPOSITING_MODE")
+            // A development build registers patchbay:// with the desktop at start; not in tests.
+            .env("PATCHBAY_REGISTER_SCHEME", "0")
             .stdin(Stdio::null())
             .stdout(log_file.try_clone().expect("clone the log handle"))
             .stderr(log_file);

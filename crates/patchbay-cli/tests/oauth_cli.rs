@@ -98,6 +98,22 @@ fn browser_login_with_pkce_through_loopback_then_requests_and_revocation() {
         .collect();
     assert_eq!(keys, ["access_token", "client_secret", "refresh_token"]);
 
+    let shown = env
+        .cmd()
+        .args(["connections", "show", "Acme alice"])
+        .output()
+        .unwrap();
+    let text = stdout(&shown);
+    assert!(text.contains("account:    alice@example.test"), "{text}");
+    assert!(text.contains("token:      Bearer, expires in"), "{text}");
+    let types = env.cmd().args(["types", "show", "acme"]).output().unwrap();
+    assert!(
+        stderr(&types)
+            .contains("redirect URI to register: http://127.0.0.1/oauth/callback (any port"),
+        "{}",
+        stderr(&types)
+    );
+
     // The API accepts the stored token.
     let out = request_me(&env, "Acme alice");
     assert!(out.status.success(), "{}", stderr(&out));

@@ -187,6 +187,23 @@ fn show(pb: &Patchbay, name: &str, json: bool) -> Result<()> {
     for (k, v) in &c.fields {
         println!("field:      {k} = {v}");
     }
+    if let Some(o) = &c.oauth {
+        if let Some(account) = &o.account {
+            println!("account:    {account}");
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let expiry = match o.expires_at {
+            Some(at) if at > now => format!("expires in {} s", at - now),
+            Some(_) => "expired (refreshed on the next request)".to_string(),
+            None => "expiry unknown (refreshed after a 401)".to_string(),
+        };
+        println!("token:      {}, {expiry}", o.token_type);
+        if let Some(scope) = &o.scope {
+            println!("scopes:     {scope}");
+        }
+    }
     for s in &secrets {
         println!("secret:     {} = {}", s.key, s.masked);
     }

@@ -12,7 +12,12 @@ use crate::output;
 pub fn run(pb: &Patchbay, cmd: TypesCommand) -> Result<()> {
     match cmd {
         TypesCommand::List(flag) => list(pb, flag.json),
-        TypesCommand::Show { slug } => output::json(&pb.get_type(&slug)?),
+        TypesCommand::Show { slug } => {
+            let t = pb.get_type(&slug)?;
+            output::json(&t)?;
+            print_redirect_uris(&t.def);
+            Ok(())
+        }
         TypesCommand::Create { file, json } => {
             let (name, text) = read_input(&file)?;
             let t = pb.create_type(parse_definition(&name, &text)?)?;
@@ -87,4 +92,28 @@ fn list(pb: &Patchbay, json: bool) -> Result<()> {
         .collect();
     output::table(&["SLUG", "NAME", "AUTH", "CONNECTIONS", "FLAGS"], &rows);
     Ok(())
+}
+
+/// For each OAuth login pattern, the redirect URI to register with the provider (to stderr, so
+/// stdout stays the type's JSON).
+fn print_redirect_uris(def: &patchbay_core::model::IntegrationDef) {
+    use patchbay_core::model::{AuthType, RedirectStyle};
+    for p in def
+        .auth_patterns
+        .iter()
+        .filter(|p| p.auth_type == AuthType::Oauth2AuthorizationCode)
+    {
+        let config = p.oauth_config.clone().unwrap_or_default();
+        let loopback = match config.loopback_port {
+            Some(port) => format!("http://127.0.0.1:{port}/oauth/callback"),
+            None => "http://127.0.0.1/oauth/callback (any port, RFC 8252)".to_string(),
+        };
+        match config.redirect_style {
+            RedirectStyle::DeepLink => eprintln!(
+                "redirect URI to register: {} (the desktop app); {loopback} for `patchbay connect` in a terminal",
+                patchbay_core::model::DEEP_LINK_REDIRECT_URI
+            ),
+            RedirectStyle::Loopback => eprintln!("redirect URI to register: {loopback}"),
+        }
+    }
 }

@@ -15,9 +15,15 @@ pub struct OidcServer {
     pub issuer: String,
 }
 
-/// `tests/oidc-provider` in the workspace.
+/// `tests/oidc-provider` in the workspace (this file is compiled into the CLI's tests and the
+/// root package's window tests, whose manifests sit at different depths).
 pub fn dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/oidc-provider")
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .map(|d| d.join("tests/oidc-provider"))
+        .find(|d| d.join("server.mjs").is_file())
+        .unwrap_or_else(|| manifest.join("tests/oidc-provider"))
 }
 
 /// The scripted browser, to be set as `PATCHBAY_BROWSER`.

@@ -28,7 +28,10 @@ impl BrowserOpener for SystemBrowser {
                 .arg(url)
                 .stdin(Stdio::null())
                 .spawn()
-                .map(drop)
+                // Reaped in the background, so a long-running app collects no zombies.
+                .map(|mut child| {
+                    std::thread::spawn(move || child.wait());
+                })
                 .map_err(|e| {
                     OAuthError::Browser(format!(
                         "{BROWSER_ENV}={} could not be started: {e}",

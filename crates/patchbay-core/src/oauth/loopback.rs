@@ -48,6 +48,21 @@ impl LoopbackListener {
         Ok(LoopbackListener { listener, port })
     }
 
+    /// Takes over a listener bound with the standard library (so a caller could learn its port
+    /// before any runtime existed).
+    pub fn from_std(listener: std::net::TcpListener) -> Result<LoopbackListener, OAuthError> {
+        let io = |e: std::io::Error| OAuthError::Listen {
+            addr: "127.0.0.1".into(),
+            message: e.to_string(),
+        };
+        listener.set_nonblocking(true).map_err(io)?;
+        let port = listener.local_addr().map_err(io)?.port();
+        Ok(LoopbackListener {
+            listener: TcpListener::from_std(listener).map_err(io)?,
+            port,
+        })
+    }
+
     pub fn redirect_uri(&self) -> String {
         format!("http://127.0.0.1:{}{CALLBACK_PATH}", self.port)
     }

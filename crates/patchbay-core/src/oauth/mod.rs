@@ -5,9 +5,10 @@
 //! The protocol is the `oauth2` crate's; what is Patchbay's own lives here: lenient token
 //! responses (`token`), the single-use expiring `state` registry and strict callback parsing
 //! (`login`), the one-shot loopback listener (`loopback`), the injectable browser (`browser`)
-//! and errors that say what to check (`error`). Storing tokens and refreshing them is in
+//! errors that say what to check (`error`), and the desktop app's login broker (`broker`). Storing tokens and refreshing them is in
 //! `patchbay/oauth_ops.rs`, next to the store and the vault.
 
+mod broker;
 mod browser;
 mod client;
 mod error;
@@ -15,6 +16,7 @@ mod login;
 mod loopback;
 mod token;
 
+pub use broker::{LoginBroker, LoginReport, LoginStarted, OAuthLoginRequest};
 pub use browser::{BrowserOpener, SystemBrowser, BROWSER_ENV};
 pub use client::{AuthorizeRequest, OAuthClient, OAUTH_CALL_TIMEOUT};
 pub use error::OAuthError;

@@ -10,6 +10,7 @@
 //! | `/close` | declares 100,000 bytes, sends 10,000, then drops the connection |
 //! | `/slow?ms=N` | waits N ms, then echoes |
 //! | `/gzip`, `/br`, `/deflate` | "hello, compressed world" in that Content-Encoding |
+//! | `/queued` | the next reply queued with [`TestServer::queue_json`] (a scripted token endpoint) |
 //! | (any of these under `/api/` too) | the same |
 //! | anything else | 200 with a JSON echo of the request (so secrets come back in the body) |
 //!
@@ -80,6 +81,7 @@ pub struct TestServer {
     pub addr: SocketAddr,
     pub tls: bool,
     received: Arc<Mutex<Vec<Received>>>,
+    replies: Replies,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -99,19 +101,22 @@ impl TestServer {
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let log = received.clone();
+        let replies = Replies::default();
+        let queue = replies.clone();
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
                 .enable_all()
                 .build()
                 .expect("server runtime");
-            rt.block_on(serve(tls, log, addr_tx, stop_rx));
+            rt.block_on(serve(tls, log, queue, addr_tx, stop_rx));
         });
         let addr = addr_rx.recv().expect("server address");
         TestServer {
             addr,
             tls,
             received,
+            replies,
             stop: Some(stop_tx),
             thread: Some(thread),
         }
@@ -133,7 +138,18 @@ impl TestServer {
     pub fn clear(&self) {
         self.received.lock().unwrap().clear();
     }
+
+    /// Queues the answer of the next request to `/queued`: `status` with `body` as JSON.
+    pub fn queue_json(&self, status: u16, body: &str) {
+        self.replies
+            .lock()
+            .unwrap()
+            .push_back((status, body.to_string()));
+    }
 }
+
+/// Replies waiting for `/queued`, in order.
+type Replies = Arc<Mutex<std::collections::VecDeque<(u16, String)>>>;
 
 impl Drop for TestServer {
     fn drop(&mut self) {
@@ -149,6 +165,7 @@ impl Drop for TestServer {
 async fn serve(
     tls: bool,
     log: Arc<Mutex<Vec<Received>>>,
+    replies: Replies,
     addr_tx: std::sync::mpsc::Sender<SocketAddr>,
     mut stop: tokio::sync::oneshot::Receiver<()>,
 ) {
@@ -165,9 +182,11 @@ async fn serve(
             accepted = listener.accept() => match accepted { Ok(a) => a, Err(_) => continue },
         };
         let log = log.clone();
+        let replies = replies.clone();
         let acceptor = acceptor.clone();
         tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |req| handle(req, log.clone()));
+            let service =
+                hyper::service::service_fn(move |req| handle(req, log.clone(), replies.clone()));
             let builder = auto::Builder::new(TokioExecutor::new());
             match acceptor {
                 Some(acceptor) => {
@@ -210,6 +229,7 @@ type Reply = Response<TestBody>;
 async fn handle(
     req: Request<Incoming>,
     log: Arc<Mutex<Vec<Received>>>,
+    replies: Replies,
 ) -> Result<Reply, Infallible> {
     let (parts, body) = req.into_parts();
     let body = body
@@ -257,6 +277,17 @@ async fn handle(
             .map(|(_, v)| v.clone())
     };
     Ok(match path.as_str() {
+        "/queued" => {
+            let (status, body) = replies.lock().unwrap().pop_front().unwrap_or((
+                500,
+                r#"{"error":"server_error","error_description":"no reply queued"}"#.into(),
+            ));
+            Response::builder()
+                .status(status)
+                .header("content-type", "application/json")
+                .body(TestBody::bytes(body.into_bytes()))
+                .unwrap()
+        }
         "/redirect" => {
             let status = param("status")
                 .and_then(|s| s.parse().ok())
