@@ -17,6 +17,7 @@ use patchbay_core::model::{
     OAuthConfig, OAuthScope, OAuthTokenInfo, Origin, ParameterLocation, RedirectStyle,
     SecretSummary, TypeSummary,
 };
+use patchbay_core::oauth::{LoginReport, LoginStarted, OAuthLoginRequest};
 use patchbay_core::vault::{VaultMode, VaultStatus};
 use ts_rs::{Config, TS};
 
@@ -63,6 +64,9 @@ fn render_all(cfg: &Config) -> Rendered {
         Origin,
         VaultStatus,
         VaultMode,
+        OAuthLoginRequest,
+        LoginStarted,
+        LoginReport,
     );
     check_dependencies(cfg, &out);
     let index = index_file(&out);
@@ -113,6 +117,8 @@ fn check_dependencies(cfg: &Config, out: &Rendered) {
         ActionParameter,
         KeyValue,
         VaultStatus,
+        OAuthLoginRequest,
+        LoginReport,
     );
     assert!(
         missing.is_empty(),
