@@ -168,7 +168,7 @@ fn browser_login_with_pkce_through_loopback_then_requests_and_revocation() {
 }
 
 #[test]
-fn client_credentials_with_secret_in_the_body_and_wrong_credentials() {
+fn client_credentials_are_checked_before_anything_is_stored() {
     let Some((env, server)) = setup(
         &[("OIDC_CLIENT_SECRET", "right-secret")],
         "oauth2_client_credentials",
@@ -177,21 +177,7 @@ fn client_credentials_with_secret_in_the_body_and_wrong_credentials() {
         return;
     };
     // Wrong secret: the provider's error, what to check, and nothing stored.
-    let out = env
-        .cmd()
-        .args([
-            "connect",
-            "acme",
-            "--name",
-            "svc",
-            "--field",
-            "client_id=patchbay-service",
-            "--secret",
-            "client_secret",
-        ])
-        .write_stdin("wrong-secret\n")
-        .output()
-        .unwrap();
+    let out = connect_service(&env, "wrong-secret");
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
@@ -204,21 +190,7 @@ fn client_credentials_with_secret_in_the_body_and_wrong_credentials() {
         .unwrap()
         .is_empty());
 
-    let out = env
-        .cmd()
-        .args([
-            "connect",
-            "acme",
-            "--name",
-            "svc",
-            "--field",
-            "client_id=patchbay-service",
-            "--secret",
-            "client_secret",
-        ])
-        .write_stdin("right-secret\n")
-        .output()
-        .unwrap();
+    let out = connect_service(&env, "right-secret");
     assert!(out.status.success(), "{}", stderr(&out));
     let out = request_me(&env, "svc");
     assert!(out.status.success(), "{}", stderr(&out));
@@ -255,17 +227,8 @@ fn refresh_before_expiry_happens_once_for_50_concurrent_requests() {
 
     let children: Vec<_> = (0..50)
         .map(|_| {
-            StdCommand::new(env!("CARGO_BIN_EXE_patchbay"))
-                .args(["--data-dir"])
-                .arg(env.data_dir())
+            process(&env)
                 .args(["request", "rot", "GET", "/me"])
-                .env("PATCHBAY_VAULT_PASSPHRASE", PASSPHRASE)
-                .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS)
-                .env("HOME", env.path().join("home"))
-                .env("XDG_RUNTIME_DIR", env.path().join("run"))
-                .stdin(std::process::Stdio::null())
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
                 .spawn()
                 .expect("spawn patchbay request")
         })
@@ -401,9 +364,7 @@ fn denied_consent_timeouts_and_forged_redirects_store_nothing() {
     // A forged redirect (wrong state) is answered 400 and the login goes on; the real one
     // completes it; replaying it afterwards reaches nothing.
     let _ = std::fs::remove_file(&capture);
-    let child = StdCommand::new(env!("CARGO_BIN_EXE_patchbay"))
-        .arg("--data-dir")
-        .arg(env.data_dir())
+    let child = process(&env)
         .args([
             "connect",
             "acme",
@@ -414,14 +375,8 @@ fn denied_consent_timeouts_and_forged_redirects_store_nothing() {
             "--timeout",
             "30",
         ])
-        .env("PATCHBAY_VAULT_PASSPHRASE", PASSPHRASE)
-        .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS)
-        .env("HOME", env.path().join("home"))
         .env("PATCHBAY_BROWSER", oidc::browser())
         .env("BROWSER_CAPTURE", &capture)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
@@ -473,6 +428,40 @@ fn denied_consent_timeouts_and_forged_redirects_store_nothing() {
         "the listener stopped"
     );
     assert_eq!(server.grants("authorization_code"), 1);
+}
+
+/// `patchbay --data-dir …` as a plain process (to run many at once, or one in the background),
+/// with the same environment as [`Env::cmd`].
+fn process(env: &Env) -> StdCommand {
+    let mut c = StdCommand::new(env!("CARGO_BIN_EXE_patchbay"));
+    c.arg("--data-dir")
+        .arg(env.data_dir())
+        .env("PATCHBAY_VAULT_PASSPHRASE", PASSPHRASE)
+        .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS)
+        .env("HOME", env.path().join("home"))
+        .env("XDG_RUNTIME_DIR", env.path().join("run"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    c
+}
+
+/// `patchbay connect acme --name svc` with the client credentials grant and `secret` on stdin.
+fn connect_service(env: &Env, secret: &str) -> std::process::Output {
+    env.cmd()
+        .args([
+            "connect",
+            "acme",
+            "--name",
+            "svc",
+            "--field",
+            "client_id=patchbay-service",
+            "--secret",
+            "client_secret",
+        ])
+        .write_stdin(format!("{secret}\n"))
+        .output()
+        .expect("run connect")
 }
 
 /// GET on the loopback listener: (status, body).

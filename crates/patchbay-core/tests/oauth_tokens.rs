@@ -184,12 +184,7 @@ fn unknown_expiry_refreshes_once_on_401_and_keeps_or_rotates_the_refresh_token()
     );
 
     // About to expire: refreshed before the request; the rotated refresh token replaces the old.
-    let db = rusqlite::Connection::open(dir.path().join("patchbay.db")).unwrap();
-    db.execute(
-        "UPDATE oauth_tokens SET expires_at = ?1",
-        [chrono_now() + 60],
-    )
-    .unwrap();
+    set_expiry(dir.path(), chrono_now() + 60);
     server.queue_json(
         200,
         r#"{"access_token":"access-3","refresh_token":"refresh-2","expires_in":3600}"#,
@@ -205,11 +200,7 @@ fn unknown_expiry_refreshes_once_on_401_and_keeps_or_rotates_the_refresh_token()
     );
 
     // An outage at the provider is reported but does not end the grant.
-    db.execute(
-        "UPDATE oauth_tokens SET expires_at = ?1",
-        [chrono_now() - 1],
-    )
-    .unwrap();
+    set_expiry(dir.path(), chrono_now() - 1);
     server.queue_json(503, r#"{"error":"temporarily_unavailable"}"#);
     let err = send(&pb, "/echo").err().unwrap().to_string();
     assert!(err.contains("temporarily_unavailable"), "{err}");
@@ -289,6 +280,13 @@ fn fifty_concurrent_requests_with_an_expired_token_refresh_once() {
         pb.get_connection("c").unwrap().auth_type,
         AuthType::Oauth2AuthorizationCode
     );
+}
+
+/// Sets the stored token expiry, as if time had passed.
+fn set_expiry(data_dir: &std::path::Path, unix: i64) {
+    rusqlite::Connection::open(data_dir.join("patchbay.db"))
+        .and_then(|db| db.execute("UPDATE oauth_tokens SET expires_at = ?1", [unix]))
+        .expect("update the expiry");
 }
 
 fn chrono_now() -> i64 {

@@ -19,7 +19,8 @@ use ts_rs::TS;
 use crate::model::{AuthType, RedirectStyle, DEEP_LINK_REDIRECT_URI};
 use crate::{ConnectRequest, LoginStart, OpenOptions, Patchbay, Result, Secret};
 
-use super::{BrowserOpener, Callback, LoginRegistry, LoopbackListener, OAuthError};
+use super::loopback::{self, LoopbackListener};
+use super::{BrowserOpener, Callback, LoginRegistry, OAuthError};
 
 /// How many finished logins [`LoginBroker::reports`] remembers.
 const KEPT_REPORTS: usize = 20;
@@ -117,9 +118,17 @@ impl LoginBroker {
         let (pending, listener) = match config.redirect_style {
             RedirectStyle::DeepLink => (pb.begin_login(start, DEEP_LINK_REDIRECT_URI)?, None),
             RedirectStyle::Loopback => {
-                let listener = bind_loopback(config.loopback_port)?;
-                let pending = pb.begin_login(start, &listener.1)?;
-                (pending, Some(listener.0))
+                // Bound now, so its port is known for the authorize URL.
+                let listener = loopback::bind_std(config.loopback_port)?;
+                let port = listener
+                    .local_addr()
+                    .map_err(|e| OAuthError::Listen {
+                        addr: "127.0.0.1".into(),
+                        message: e.to_string(),
+                    })?
+                    .port();
+                let pending = pb.begin_login(start, &loopback::redirect_uri(port))?;
+                (pending, Some(listener))
             }
         };
         let started = LoginStarted {
@@ -210,24 +219,4 @@ impl LoginBroker {
             Err(e) => tracing::warn!("loopback login ended: {e}"),
         }
     }
-}
-
-/// Binds the loopback listener now, so its port is known for the authorize URL.
-fn bind_loopback(port: Option<u16>) -> Result<(std::net::TcpListener, String)> {
-    let addr = format!("127.0.0.1:{}", port.unwrap_or(0));
-    let listener = std::net::TcpListener::bind(&addr).map_err(|e| OAuthError::Listen {
-        addr: addr.clone(),
-        message: e.to_string(),
-    })?;
-    let port = listener
-        .local_addr()
-        .map_err(|e| OAuthError::Listen {
-            addr,
-            message: e.to_string(),
-        })?
-        .port();
-    Ok((
-        listener,
-        format!("http://127.0.0.1:{port}{}", super::CALLBACK_PATH),
-    ))
 }

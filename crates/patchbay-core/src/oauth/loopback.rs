@@ -27,25 +27,7 @@ pub struct LoopbackListener {
 impl LoopbackListener {
     /// Binds `127.0.0.1:port` (`None`: a free port chosen by the OS).
     pub async fn bind(port: Option<u16>) -> Result<LoopbackListener, OAuthError> {
-        let addr = format!("127.0.0.1:{}", port.unwrap_or(0));
-        let listener = TcpListener::bind(&addr)
-            .await
-            .map_err(|e| OAuthError::Listen {
-                addr: addr.clone(),
-                message: if e.kind() == std::io::ErrorKind::AddrInUse {
-                    "the port is in use by another program; close it or set another loopback_port on the type".into()
-                } else {
-                    e.to_string()
-                },
-            })?;
-        let port = listener
-            .local_addr()
-            .map_err(|e| OAuthError::Listen {
-                addr,
-                message: e.to_string(),
-            })?
-            .port();
-        Ok(LoopbackListener { listener, port })
+        LoopbackListener::from_std(bind_std(port)?)
     }
 
     /// Takes over a listener bound with the standard library (so a caller could learn its port
@@ -64,7 +46,7 @@ impl LoopbackListener {
     }
 
     pub fn redirect_uri(&self) -> String {
-        format!("http://127.0.0.1:{}{CALLBACK_PATH}", self.port)
+        redirect_uri(self.port)
     }
 
     /// Waits up to `timeout` for the redirect and returns its request target
@@ -90,6 +72,24 @@ impl LoopbackListener {
             }
         }
     }
+}
+
+/// The loopback redirect URI for `port`.
+pub fn redirect_uri(port: u16) -> String {
+    format!("http://127.0.0.1:{port}{CALLBACK_PATH}")
+}
+
+/// Binds `127.0.0.1:port` without a runtime (so the port is known before any waiting starts).
+pub fn bind_std(port: Option<u16>) -> Result<std::net::TcpListener, OAuthError> {
+    let addr = format!("127.0.0.1:{}", port.unwrap_or(0));
+    std::net::TcpListener::bind(&addr).map_err(|e| OAuthError::Listen {
+        message: if e.kind() == std::io::ErrorKind::AddrInUse {
+            "the port is in use by another program; close it or set another loopback_port on the type".into()
+        } else {
+            e.to_string()
+        },
+        addr,
+    })
 }
 
 /// Reads one request; answers it. Returns the target when it was the callback.

@@ -52,18 +52,45 @@ impl Patchbay {
         let name = req.name.trim().to_string();
         let env = checked_env_name(&name)?;
         check_values(&t, &pattern, &req.fields, &req.secrets)?;
-        // Unlock before the write, so a wrong passphrase changes nothing.
+        let secrets: Vec<(&str, &Secret)> =
+            req.secrets.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        let conn = self.insert_connection(
+            &t,
+            pattern.auth_type,
+            (name, env),
+            req.fields,
+            &secrets,
+            |_, _| Ok(()),
+        )?;
+        tracing::info!(connection = %conn.name, slug = %conn.type_slug, auth = %conn.auth_type, "connected");
+        Ok(conn)
+    }
+
+    /// Writes a new connection with its secrets (sealed here, after the vault is unlocked, so a
+    /// wrong passphrase changes nothing) in one transaction; `also` runs in the same transaction
+    /// with the new connection's id (the OAuth token information).
+    pub(super) fn insert_connection(
+        &self,
+        t: &IntegrationType,
+        auth_type: AuthType,
+        (name, env_name): (String, String),
+        fields: BTreeMap<String, String>,
+        secrets: &[(&str, &Secret)],
+        also: impl FnOnce(&rusqlite::Connection, &str) -> Result<()>,
+    ) -> Result<Connection> {
         let key = self.master_key()?;
         let now = store::now();
+        let mut secret_keys: Vec<String> = secrets.iter().map(|(k, _)| k.to_string()).collect();
+        secret_keys.sort();
         let conn = Connection {
             id: new_id(CONNECTION_PREFIX),
             name,
-            env_name: env,
+            env_name,
             type_id: t.id.clone(),
             type_slug: t.def.slug.clone(),
-            auth_type: pattern.auth_type,
-            fields: req.fields.clone(),
-            secret_keys: req.secrets.keys().cloned().collect(),
+            auth_type,
+            fields,
+            secret_keys,
             status: ConnectionStatus::Untested,
             last_error: None,
             last_used_at: None,
@@ -71,22 +98,20 @@ impl Patchbay {
             created_at: now.clone(),
             updated_at: now.clone(),
         };
-        let mut sealed = Vec::with_capacity(req.secrets.len());
-        for (k, v) in &req.secrets {
-            sealed.push((
-                k,
-                vault::seal(key, &secret_aad(&conn.id, k), v.expose().as_bytes())?,
-            ));
-        }
+        let sealed = secrets
+            .iter()
+            .map(|(k, v)| {
+                vault::seal(key, &secret_aad(&conn.id, k), v.expose().as_bytes()).map(|e| (*k, e))
+            })
+            .collect::<std::result::Result<Vec<_>, _>>()?;
         self.store().write(|tx| {
             ensure_name_free(tx, &conn.name, &conn.env_name)?;
             connections::insert(tx, &conn)?;
             for (k, envelope) in &sealed {
                 connections::put_secret(tx, &conn.id, k, envelope, &now)?;
             }
-            Ok(())
+            also(tx, &conn.id)
         })?;
-        tracing::info!(connection = %conn.name, slug = %conn.type_slug, auth = %conn.auth_type, "connected");
         Ok(conn)
     }
 

@@ -15,7 +15,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::ids::{new_id, CONNECTION_PREFIX};
 use crate::model::{
     AuthPattern, AuthType, Connection, ConnectionStatus, IntegrationType, OAuthTokenInfo,
 };
@@ -447,44 +446,21 @@ impl Patchbay {
         let pattern = choose_pattern(t, req.auth_type)?;
         let name = req.name.trim().to_string();
         let env = checked_env_name(&name)?;
-        let key = self.master_key()?;
-        let now = store::now();
         let mut secrets: Vec<(&str, &Secret)> =
             req.secrets.iter().map(|(k, v)| (k.as_str(), v)).collect();
         secrets.push(("access_token", &grant.access_token));
         if let Some(r) = &grant.refresh_token {
             secrets.push(("refresh_token", r));
         }
-        let conn = Connection {
-            id: new_id(CONNECTION_PREFIX),
-            name,
-            env_name: env,
-            type_id: t.id.clone(),
-            type_slug: t.def.slug.clone(),
-            auth_type: pattern.auth_type,
-            fields: req.fields.clone(),
-            secret_keys: Vec::new(),
-            status: ConnectionStatus::Untested,
-            last_error: None,
-            last_used_at: None,
-            created_at: now.clone(),
-            updated_at: now.clone(),
-            oauth: None,
-        };
-        let sealed = secrets
-            .iter()
-            .map(|(k, v)| {
-                vault::seal(key, &secret_aad(&conn.id, k), v.expose().as_bytes()).map(|e| (*k, e))
-            })
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        self.store().write(|tx| {
-            ensure_name_free(tx, &conn.name, &conn.env_name)?;
-            connections::insert(tx, &conn)?;
-            for (k, envelope) in &sealed {
-                connections::put_secret(tx, &conn.id, k, envelope, &now)?;
-            }
-            oauth_tokens::put(tx, &conn.id, info, &now)
-        })?;
+        let now = store::now();
+        let conn = self.insert_connection(
+            t,
+            pattern.auth_type,
+            (name, env),
+            req.fields.clone(),
+            &secrets,
+            |tx, id| oauth_tokens::put(tx, id, info, &now),
+        )?;
         tracing::info!(connection = %conn.name, slug = %conn.type_slug, auth = %conn.auth_type, "connected with OAuth");
         self.get_connection(&conn.name)
     }
