@@ -360,6 +360,28 @@ fn denied_consent_timeouts_and_forged_redirects_store_nothing() {
         .as_array()
         .unwrap()
         .is_empty());
+    // The redirect arriving after the time-out reaches nothing: the listener is gone.
+    let late = url::Url::parse(&std::fs::read_to_string(&capture).expect("captured")).unwrap();
+    assert!(
+        std::net::TcpStream::connect((late.host_str().unwrap(), late.port().unwrap())).is_err(),
+        "nothing listens after the time-out"
+    );
+    // An intercepted code is useless without the PKCE verifier that only Patchbay held.
+    let code = late
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let answer = server.token(&format!(
+        "grant_type=authorization_code&client_id=patchbay-public&code={code}&redirect_uri={}",
+        url::form_urlencoded::byte_serialize(
+            format!("http://127.0.0.1:{}/oauth/callback", late.port().unwrap()).as_bytes()
+        )
+        .collect::<String>()
+    ));
+    // (oidc-provider checks the verifier before anything else about the code.)
+    assert_eq!(answer["error"], "invalid_grant", "{answer}");
 
     // A forged redirect (wrong state) is answered 400 and the login goes on; the real one
     // completes it; replaying it afterwards reaches nothing.

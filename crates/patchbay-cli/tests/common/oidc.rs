@@ -73,11 +73,16 @@ impl OidcServer {
     }
 
     pub fn get(&self, path: &str) -> Value {
-        http("GET", &format!("{}{path}", self.issuer))
+        http("GET", &format!("{}{path}", self.issuer), "")
     }
 
     pub fn post(&self, path: &str) -> Value {
-        http("POST", &format!("{}{path}", self.issuer))
+        http("POST", &format!("{}{path}", self.issuer), "")
+    }
+
+    /// A token request with a form body, as a client would send it; the JSON answer.
+    pub fn token(&self, form: &str) -> Value {
+        http("POST", &format!("{}/token", self.issuer), form)
     }
 
     /// How many times the token endpoint granted `grant_type`.
@@ -137,15 +142,17 @@ impl Drop for OidcServer {
     }
 }
 
-/// A bodiless HTTP/1.0 request (so the answer is not chunked) with plain std networking.
-fn http(method: &str, url: &str) -> Value {
+/// An HTTP/1.0 request (so the answer is not chunked) with plain std networking; a non-empty
+/// `form` goes as an `application/x-www-form-urlencoded` body.
+fn http(method: &str, url: &str, form: &str) -> Value {
     use std::io::{Read, Write};
     let rest = url.strip_prefix("http://").expect("http URL");
     let (host, path) = rest.split_once('/').expect("path");
     let mut s = std::net::TcpStream::connect(host).expect("connect to the OAuth server");
     write!(
         s,
-        "{method} /{path} HTTP/1.0\r\nHost: {host}\r\nContent-Length: 0\r\n\r\n"
+        "{method} /{path} HTTP/1.0\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+        form.len()
     )
     .expect("send");
     let mut raw = String::new();
