@@ -87,6 +87,24 @@ fn requests(c: &mut Criterion) {
         })
     });
 
+    // The same, with the per-request time-out every Patchbay request has (a tokio timer).
+    group.bench_function("bare_reqwest_with_timeout", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                for _ in 0..REQUESTS {
+                    let resp = bare
+                        .get(&url)
+                        .header("authorization", format!("Bearer {TOKEN}"))
+                        .timeout(Duration::from_secs(30))
+                        .send()
+                        .await
+                        .expect("send");
+                    black_box(resp.bytes().await.expect("body"));
+                }
+            })
+        })
+    });
+
     let prepared = pb
         .prepare_request("bench", RequestSpec::new("GET", "/status/200"))
         .expect("prepare");
