@@ -105,8 +105,11 @@ pub enum OnConflict {
 
 #[derive(Args, Debug)]
 pub struct ImportArgs {
-    /// Bundle file, or - for stdin
+    /// A bundle, Scalekit payloads or an OpenAPI/Swagger document (JSON or YAML), or - for stdin
     pub file: PathBuf,
+    /// What the file is (auto: decided from its content)
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: ImportFormatArg,
     /// What to do when a slug already exists with a different definition
     #[arg(long, value_enum, default_value = "fail")]
     pub on_conflict: OnConflict,
@@ -117,10 +120,27 @@ pub struct ImportArgs {
     pub json: JsonFlag,
 }
 
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportFormatArg {
+    Auto,
+    Bundle,
+    Scalekit,
+    Openapi,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormatArg {
+    Bundle,
+    Scalekit,
+}
+
 #[derive(Args, Debug)]
 pub struct ExportArgs {
     /// Slugs to export (default: all)
     pub slugs: Vec<String>,
+    /// A Patchbay bundle, or Scalekit custom-provider payloads (one object, or a list)
+    #[arg(long, value_enum, default_value = "bundle")]
+    pub format: ExportFormatArg,
     /// Write to this file instead of stdout
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -219,8 +219,19 @@ fn import_is_all_or_nothing_and_reports_every_problem() {
             )),
     );
     assert_eq!(env.json(&["types", "list", "--json"]), json!([]));
+    // Told it is a bundle, a list is not one.
+    std::fs::write(env.dir.path().join("h.json"), "[]").unwrap();
+    env.cmd()
+        .args(["import", "--format", "bundle", "h.json"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("h.json")
+                .and(predicate::str::contains("expected a bundle object")),
+        );
     for (text, needle) in [
-        ("[]", "expected a bundle object"),
+        // Detected as Scalekit payloads (a list), of which there are none.
+        ("[]", "an empty list"),
         (
             "{\"format\": \"patchbay.bundle\", \"version\": 7, \"integrations\": []}",
             "newer",

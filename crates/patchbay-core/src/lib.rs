@@ -9,6 +9,7 @@ pub mod data_dir;
 pub mod envname;
 mod error;
 pub mod ids;
+pub mod import;
 mod json_input;
 pub mod model;
 pub mod oauth;

@@ -1,10 +1,11 @@
 //! `patchbay import` and `patchbay export`.
 
 use anyhow::{Context, Result};
+use patchbay_core::import::{ImportFormat, NoteKind};
 use patchbay_core::{ConflictPolicy, ImportAction, Patchbay};
 
 use super::read_input;
-use crate::cli::{ExportArgs, ImportArgs, OnConflict};
+use crate::cli::{ExportArgs, ExportFormatArg, ImportArgs, ImportFormatArg, OnConflict};
 use crate::output;
 
 pub fn import(pb: &Patchbay, args: ImportArgs) -> Result<()> {
@@ -15,9 +16,22 @@ pub fn import(pb: &Patchbay, args: ImportArgs) -> Result<()> {
         OnConflict::Replace => ConflictPolicy::Replace,
         OnConflict::Rename => ConflictPolicy::Rename,
     };
-    let report = pb.import_bundle(&name, &text, policy, args.dry_run)?;
+    let format = match args.format {
+        ImportFormatArg::Auto => ImportFormat::Auto,
+        ImportFormatArg::Bundle => ImportFormat::Bundle,
+        ImportFormatArg::Scalekit => ImportFormat::Scalekit,
+        ImportFormatArg::Openapi => ImportFormat::Openapi,
+    };
+    let report = pb.import(&name, &text, format, policy, args.dry_run)?;
     if args.json.json {
         return output::json(&report);
+    }
+    for note in &report.notes {
+        let kind = match note.kind {
+            NoteKind::Mapped => "note",
+            NoteKind::Dropped => "dropped",
+        };
+        eprintln!("{kind}: {}: {}", note.path, note.message);
     }
     for item in &report.items {
         let what = match item.action {
@@ -39,19 +53,23 @@ pub fn import(pb: &Patchbay, args: ImportArgs) -> Result<()> {
         "imported"
     };
     println!(
-        "{verb} {} new, {} replaced, {} renamed, {} unchanged, {} skipped from {}",
+        "{verb} {} new, {} replaced, {} renamed, {} unchanged, {} skipped from {} ({})",
         report.count(ImportAction::Create),
         report.count(ImportAction::Replace),
         report.count(ImportAction::Rename),
         report.count(ImportAction::Unchanged),
         report.count(ImportAction::Skip),
-        report.source
+        report.source,
+        report.format.as_str()
     );
     Ok(())
 }
 
 pub fn export(pb: &Patchbay, args: ExportArgs) -> Result<()> {
-    let text = pb.export_bundle(&args.slugs)?;
+    let text = match args.format {
+        ExportFormatArg::Bundle => pb.export_bundle(&args.slugs)?,
+        ExportFormatArg::Scalekit => pb.export_scalekit(&args.slugs)?,
+    };
     match args.output {
         None => print!("{text}"),
         Some(path) => {

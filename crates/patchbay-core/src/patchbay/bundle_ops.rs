@@ -5,8 +5,9 @@ use serde::Serialize;
 use ts_rs::TS;
 use url::Url;
 
-use crate::bundle::{parse_bundle, write_bundle};
+use crate::bundle::write_bundle;
 use crate::ids::{new_id, TYPE_PREFIX};
+use crate::import::{convert, ImportFormat, ImportNote};
 use crate::model::{ConnectionStatus, IntegrationDef, IntegrationType, Origin};
 use crate::store::{self, connections, types};
 use crate::template;
@@ -57,8 +58,12 @@ pub struct ImportItem {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub struct ImportReport {
     pub source: String,
+    /// The format read (`bundle`, `scalekit`, `openapi`).
+    pub format: ImportFormat,
     pub dry_run: bool,
     pub items: Vec<ImportItem>,
+    /// What the conversion mapped with a remark, and what it dropped and why.
+    pub notes: Vec<ImportNote>,
 }
 
 impl ImportReport {
@@ -78,9 +83,25 @@ impl Patchbay {
         policy: ConflictPolicy,
         dry_run: bool,
     ) -> Result<ImportReport> {
-        let bundle = parse_bundle(source, text)?;
+        self.import(source, text, ImportFormat::Bundle, policy, dry_run)
+    }
+
+    /// Imports a bundle, Scalekit payloads or an OpenAPI/Swagger document (`format`, or detected
+    /// with [`ImportFormat::Auto`]), with the same rules as [`Patchbay::import_bundle`].
+    pub fn import(
+        &self,
+        source: &str,
+        text: &str,
+        format: ImportFormat,
+        policy: ConflictPolicy,
+        dry_run: bool,
+    ) -> Result<ImportReport> {
+        let converted = convert(source, text, format)?;
+        let defs = converted.defs;
         self.store().write(|tx| {
-            let report = plan(tx, source, &bundle.integrations, policy, dry_run)?;
+            let mut report = plan(tx, source, &defs, policy, dry_run)?;
+            report.format = converted.format;
+            report.notes = converted.notes;
             if policy == ConflictPolicy::Fail {
                 let conflicts: Vec<&str> = report
                     .items
@@ -97,7 +118,7 @@ impl Patchbay {
                 }
             }
             if !dry_run {
-                apply(tx, source, &bundle.integrations, &report)?;
+                apply(tx, source, &defs, &report)?;
             }
             Ok(report)
         })
@@ -106,18 +127,38 @@ impl Patchbay {
     /// The bundle text of the named types (every type when `slugs` is empty). Before returning,
     /// the text is scanned for every secret value in the vault; a hit is an error naming it.
     pub fn export_bundle(&self, slugs: &[String]) -> Result<String> {
-        let chosen: Vec<IntegrationType> = if slugs.is_empty() {
+        let chosen = self.chosen_types(slugs)?;
+        let defs: Vec<&IntegrationDef> = chosen.iter().map(|t| &t.def).collect();
+        let text = write_bundle(&defs)?;
+        self.scan_for_secrets(&text)?;
+        Ok(text)
+    }
+
+    /// The named types (every type when `slugs` is empty) as Scalekit custom-provider payloads:
+    /// one object for one type, else a list. Scanned for stored secrets like a bundle.
+    pub fn export_scalekit(&self, slugs: &[String]) -> Result<String> {
+        let chosen = self.chosen_types(slugs)?;
+        let defs: Vec<&IntegrationDef> = chosen.iter().map(|t| &t.def).collect();
+        let mut value = crate::scalekit::to_scalekit(&defs)?;
+        if let (1, serde_json::Value::Array(items)) = (defs.len(), &mut value) {
+            value = items.remove(0);
+        }
+        let mut text = serde_json::to_string_pretty(&value)
+            .map_err(|e| CoreError::Invalid(format!("writing Scalekit payloads: {e}")))?;
+        text.push('\n');
+        self.scan_for_secrets(&text)?;
+        Ok(text)
+    }
+
+    fn chosen_types(&self, slugs: &[String]) -> Result<Vec<IntegrationType>> {
+        Ok(if slugs.is_empty() {
             self.all_types()?
         } else {
             slugs
                 .iter()
                 .map(|s| self.get_type(s))
                 .collect::<Result<_>>()?
-        };
-        let defs: Vec<&IntegrationDef> = chosen.iter().map(|t| &t.def).collect();
-        let text = write_bundle(&defs)?;
-        self.scan_for_secrets(&text)?;
-        Ok(text)
+        })
     }
 
     /// Fails if `text` contains the value of any stored secret. Values shorter than 6
@@ -186,7 +227,9 @@ fn plan(
     }
     Ok(ImportReport {
         source: source.to_string(),
+        format: ImportFormat::Bundle,
         dry_run,
+        notes: Vec::new(),
         items,
     })
 }

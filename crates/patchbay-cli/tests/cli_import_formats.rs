@@ -1,0 +1,87 @@
+//! `patchbay import --format …` and `patchbay export --format scalekit`, as a user runs them.
+
+mod common;
+
+use common::{stderr, stdout, Env};
+use serde_json::Value;
+
+const OPENAPI: &str = r#"openapi: 3.0.3
+info: {title: Pets, description: A pet store.}
+servers: [{url: "https://pets.example/v1"}, {url: "https://staging.pets.example/v1"}]
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: X-Api-Key}
+    oidc: {type: openIdConnect, openIdConnectUrl: "https://pets.example/.well-known/openid-configuration"}
+paths:
+  /pets:
+    get: {operationId: listPets, summary: List pets}
+"#;
+
+#[test]
+fn an_openapi_document_imports_with_a_report_of_what_was_dropped() {
+    let env = Env::new();
+    let file = env.write("pets.yaml", OPENAPI.as_bytes());
+    let out = env.cmd().arg("import").arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("imported 1 new"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("(openapi)"), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("dropped: components.securitySchemes.oidc: openIdConnect"),
+        "{err}"
+    );
+    assert!(err.contains("dropped: servers[1..]"), "{err}");
+
+    let t = env.json(&["types", "show", "pets"]);
+    assert_eq!(t["base_url"], "https://pets.example/v1");
+    assert_eq!(t["auth_patterns"][0]["api_key"]["name"], "X-Api-Key");
+    assert_eq!(t["actions"][0]["name"], "list_pets");
+    assert_eq!(t["origin"], "imported");
+
+    // Re-importing the same document changes nothing; --json carries the notes.
+    let report = env.json(&["import", file.to_str().unwrap(), "--json"]);
+    assert_eq!(report["format"], "openapi");
+    assert_eq!(report["items"][0]["action"], "unchanged");
+    assert!(report["notes"].as_array().unwrap().len() >= 2);
+
+    // Told the wrong format, the error says what the file is not.
+    let out = env
+        .cmd()
+        .args(["import", "--format", "bundle"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("pets.yaml"), "{}", stderr(&out));
+}
+
+#[test]
+fn scalekit_export_round_trips_through_import() {
+    let env = Env::new();
+    env.create_type(&common::api_key_type("acme", "api.acme.example"));
+    let out = env
+        .cmd()
+        .args(["export", "acme", "--format", "scalekit"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let payload: Value = serde_json::from_slice(&out.stdout).expect("Scalekit JSON");
+    assert!(payload.is_object(), "one type is one payload: {payload}");
+    assert!(payload.get("auth_patterns").is_some(), "{payload}");
+
+    let other = Env::new();
+    let file = other.write("acme.scalekit.json", &out.stdout);
+    let report = other.json(&["import", file.to_str().unwrap(), "--json"]);
+    assert_eq!(report["format"], "scalekit");
+    // Scalekit payloads carry no slug: the importer derives one from the display name.
+    let slug = report["items"][0]["stored_as"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(slug, "acme-api");
+    let original = env.json(&["types", "show", "acme"]);
+    let imported = other.json(&["types", "show", &slug]);
+    for key in ["display_name", "base_url", "auth_patterns"] {
+        assert_eq!(original[key], imported[key], "{key}");
+    }
+}

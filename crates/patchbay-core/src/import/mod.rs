@@ -1,0 +1,220 @@
+//! Everything `patchbay import` reads, turned into integration definitions: Patchbay bundles,
+//! Scalekit custom-provider payloads, and OpenAPI 3.x / Swagger 2.0 documents (JSON or YAML).
+//!
+//! Each converter reports what it mapped and what it dropped, with the JSON path and the reason
+//! ([`ImportNote`]); every definition is validated before anything is stored, and the caller
+//! applies all of them in one transaction or none.
+
+mod openapi;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+use crate::bundle::parse_bundle;
+use crate::json_input::{parse_error, parse_json};
+use crate::model::IntegrationDef;
+use crate::validate::def_problems;
+use crate::{CoreError, Result};
+
+/// Nesting deeper than this is refused while reading YAML (JSON stops at serde_json's 128).
+const MAX_DEPTH: usize = 128;
+
+/// The formats `patchbay import --format` names.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportFormat {
+    /// Decided from the content.
+    #[default]
+    Auto,
+    Bundle,
+    Scalekit,
+    Openapi,
+}
+
+impl ImportFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportFormat::Auto => "auto",
+            ImportFormat::Bundle => "bundle",
+            ImportFormat::Scalekit => "scalekit",
+            ImportFormat::Openapi => "openapi",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    /// Mapped, with something worth knowing (a default filled in, a rename).
+    Mapped,
+    /// Not imported, and why.
+    Dropped,
+}
+
+/// One line of an import's report: where in the source, and what happened to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportNote {
+    pub kind: NoteKind,
+    /// Path in the source document (`components.securitySchemes.oidc`).
+    pub path: String,
+    pub message: String,
+}
+
+/// The definitions read from one source, with the notes of the conversion.
+#[derive(Debug)]
+pub struct Converted {
+    pub format: ImportFormat,
+    pub defs: Vec<IntegrationDef>,
+    pub notes: Vec<ImportNote>,
+}
+
+/// Reads `text` (named `source` in errors) as `format`, detecting it when `Auto`.
+pub fn convert(source: &str, text: &str, format: ImportFormat) -> Result<Converted> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if format == ImportFormat::Bundle {
+        return bundle(source, text);
+    }
+    let value = parse_document(source, text)?;
+    let format = match format {
+        ImportFormat::Auto => detect(&value),
+        f => f,
+    };
+    match format {
+        ImportFormat::Bundle => bundle(source, text),
+        ImportFormat::Scalekit => Ok(Converted {
+            format,
+            defs: crate::scalekit::from_scalekit(source, &value)?,
+            notes: Vec::new(),
+        }),
+        ImportFormat::Openapi | ImportFormat::Auto => {
+            let (def, notes) = openapi::convert(source, &value)?;
+            Ok(Converted {
+                format: ImportFormat::Openapi,
+                defs: vec![checked(source, def)?],
+                notes,
+            })
+        }
+    }
+}
+
+fn bundle(source: &str, text: &str) -> Result<Converted> {
+    Ok(Converted {
+        format: ImportFormat::Bundle,
+        defs: parse_bundle(source, text)?.integrations,
+        notes: Vec::new(),
+    })
+}
+
+/// What a parsed document is: a bundle (or something that tries to be one: it has a `format` or
+/// `integrations`), an OpenAPI/Swagger document, else Scalekit payloads.
+fn detect(v: &Value) -> ImportFormat {
+    if v.get("format").is_some() || v.get("integrations").is_some() {
+        ImportFormat::Bundle
+    } else if v.get("openapi").is_some() || v.get("swagger").is_some() {
+        ImportFormat::Openapi
+    } else {
+        ImportFormat::Scalekit
+    }
+}
+
+/// A converted definition, deserialized and validated; problems name the source.
+fn checked(source: &str, def: Value) -> Result<IntegrationDef> {
+    let def: IntegrationDef = serde_path_to_error::deserialize(def).map_err(|e| {
+        parse_error(
+            source,
+            &e.path().to_string(),
+            format!("the converted type is not valid: {}", e.inner()),
+        )
+    })?;
+    let problems = def_problems(&def, "");
+    if problems.is_empty() {
+        return Ok(def);
+    }
+    Err(CoreError::Parse {
+        file: source.to_string(),
+        path: "$".into(),
+        message: format!(
+            "the type converted from it is not valid:\n  {}",
+            problems
+                .iter()
+                .map(|p| format!("{}: {}", p.path, p.message))
+                .collect::<Vec<_>>()
+                .join("\n  ")
+        ),
+    })
+}
+
+/// JSON when the text starts like JSON, else YAML (a superset that OpenAPI documents use).
+fn parse_document(source: &str, text: &str) -> Result<Value> {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        return parse_json(source, text);
+    }
+    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| {
+        let at = e
+            .location()
+            .map(|l| format!(" (line {}, column {})", l.line(), l.column()))
+            .unwrap_or_default();
+        parse_error(source, "$", format!("not valid JSON or YAML{at}: {e}"))
+    })?;
+    yaml_to_json(source, yaml, "$", 0)
+}
+
+/// YAML to JSON, with keys as strings (`200:` is a number in YAML, a key in OpenAPI).
+fn yaml_to_json(source: &str, v: serde_yaml_ng::Value, path: &str, depth: usize) -> Result<Value> {
+    use serde_yaml_ng::Value as Y;
+    if depth > MAX_DEPTH {
+        return Err(parse_error(
+            source,
+            path,
+            format!("nested deeper than {MAX_DEPTH} levels"),
+        ));
+    }
+    Ok(match v {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map(Value::Number)
+                    .unwrap_or(Value::Null)
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| yaml_to_json(source, item, &format!("{path}[{i}]"), depth + 1))
+                .collect::<Result<_>>()?,
+        ),
+        Y::Mapping(map) => {
+            let mut out = serde_json::Map::new();
+            for (k, item) in map {
+                let key = match k {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    other => {
+                        return Err(parse_error(
+                            source,
+                            path,
+                            format!("a mapping key must be text, found {other:?}"),
+                        ))
+                    }
+                };
+                let child = format!("{path}.{key}");
+                out.insert(key, yaml_to_json(source, item, &child, depth + 1)?);
+            }
+            Value::Object(out)
+        }
+        Y::Tagged(t) => yaml_to_json(source, t.value, path, depth + 1)?,
+    })
+}
