@@ -126,6 +126,7 @@ pub enum ImportFormatArg {
     Bundle,
     Scalekit,
     Openapi,
+    Postman,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,8 +143,12 @@ pub struct ExportArgs {
     #[arg(long, value_enum, default_value = "bundle")]
     pub format: ExportFormatArg,
     /// Write to this file instead of stdout
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", conflicts_with = "split")]
     pub output: Option<PathBuf>,
+    /// Write one file per type into DIR (SLUG.bundle.json or SLUG.scalekit.json), for a folder
+    /// of types kept in git
+    #[arg(long, value_name = "DIR")]
+    pub split: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -85,3 +85,46 @@ fn scalekit_export_round_trips_through_import() {
         assert_eq!(original[key], imported[key], "{key}");
     }
 }
+
+#[test]
+fn split_export_writes_one_bundle_per_type_and_postman_imports() {
+    let env = Env::new();
+    let collection = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../patchbay-core/tests/fixtures/postman/acme-crm.postman_collection.json");
+    let out = env.cmd().arg("import").arg(&collection).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("(postman)"), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("variable.accessToken: looks like a credential"),
+        "{}",
+        stderr(&out)
+    );
+    env.create_type(&common::api_key_type("billing", "api.billing.example"));
+
+    let dir = env.path().join("types");
+    let out = env
+        .cmd()
+        .args(["export", "--split"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["acme-crm.bundle.json", "billing.bundle.json"]);
+    // Each file is a bundle of its one type, importable on its own.
+    let other = Env::new();
+    for name in &names {
+        let out = other
+            .cmd()
+            .arg("import")
+            .arg(dir.join(name))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+    }
+    assert_eq!(other.slugs(), ["acme-crm", "billing"]);
+}

@@ -21,6 +21,7 @@ pub fn import(pb: &Patchbay, args: ImportArgs) -> Result<()> {
         ImportFormatArg::Bundle => ImportFormat::Bundle,
         ImportFormatArg::Scalekit => ImportFormat::Scalekit,
         ImportFormatArg::Openapi => ImportFormat::Openapi,
+        ImportFormatArg::Postman => ImportFormat::Postman,
     };
     let report = pb.import(&name, &text, format, policy, args.dry_run)?;
     if args.json.json {
@@ -66,10 +67,33 @@ pub fn import(pb: &Patchbay, args: ImportArgs) -> Result<()> {
 }
 
 pub fn export(pb: &Patchbay, args: ExportArgs) -> Result<()> {
-    let text = match args.format {
-        ExportFormatArg::Bundle => pb.export_bundle(&args.slugs)?,
-        ExportFormatArg::Scalekit => pb.export_scalekit(&args.slugs)?,
+    let render = |slugs: &[String]| match args.format {
+        ExportFormatArg::Bundle => pb.export_bundle(slugs),
+        ExportFormatArg::Scalekit => pb.export_scalekit(slugs),
     };
+    if let Some(dir) = &args.split {
+        let slugs: Vec<String> = if args.slugs.is_empty() {
+            pb.list_types()?.into_iter().map(|t| t.slug).collect()
+        } else {
+            args.slugs.clone()
+        };
+        // Every file is rendered (and scanned for secrets) before the first one is written.
+        let files = slugs
+            .iter()
+            .map(|slug| Ok((slug, render(std::slice::from_ref(slug))?)))
+            .collect::<Result<Vec<_>>>()?;
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let suffix = match args.format {
+            ExportFormatArg::Bundle => "bundle.json",
+            ExportFormatArg::Scalekit => "scalekit.json",
+        };
+        for (slug, text) in &files {
+            write_atomically(&dir.join(format!("{slug}.{suffix}")), text.as_bytes())?;
+        }
+        eprintln!("wrote {} file(s) into {}", files.len(), dir.display());
+        return Ok(());
+    }
+    let text = render(&args.slugs)?;
     match args.output {
         None => print!("{text}"),
         Some(path) => {

@@ -1,11 +1,13 @@
 //! Everything `patchbay import` reads, turned into integration definitions: Patchbay bundles,
-//! Scalekit custom-provider payloads, and OpenAPI 3.x / Swagger 2.0 documents (JSON or YAML).
+//! Scalekit custom-provider payloads, OpenAPI 3.x / Swagger 2.0 documents (JSON or YAML) and
+//! Postman v2.1 collections.
 //!
 //! Each converter reports what it mapped and what it dropped, with the JSON path and the reason
 //! ([`ImportNote`]); every definition is validated before anything is stored, and the caller
 //! applies all of them in one transaction or none.
 
 mod openapi;
+mod postman;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -31,6 +33,7 @@ pub enum ImportFormat {
     Bundle,
     Scalekit,
     Openapi,
+    Postman,
 }
 
 impl ImportFormat {
@@ -40,6 +43,7 @@ impl ImportFormat {
             ImportFormat::Bundle => "bundle",
             ImportFormat::Scalekit => "scalekit",
             ImportFormat::Openapi => "openapi",
+            ImportFormat::Postman => "postman",
         }
     }
 }
@@ -88,6 +92,14 @@ pub fn convert(source: &str, text: &str, format: ImportFormat) -> Result<Convert
             defs: crate::scalekit::from_scalekit(source, &value)?,
             notes: Vec::new(),
         }),
+        ImportFormat::Postman => {
+            let (def, notes) = postman::convert(source, &value)?;
+            Ok(Converted {
+                format,
+                defs: vec![checked(source, def)?],
+                notes,
+            })
+        }
         ImportFormat::Openapi | ImportFormat::Auto => {
             let (def, notes) = openapi::convert(source, &value)?;
             Ok(Converted {
@@ -114,6 +126,8 @@ fn detect(v: &Value) -> ImportFormat {
         ImportFormat::Bundle
     } else if v.get("openapi").is_some() || v.get("swagger").is_some() {
         ImportFormat::Openapi
+    } else if postman::looks_like_postman(v) {
+        ImportFormat::Postman
     } else {
         ImportFormat::Scalekit
     }
