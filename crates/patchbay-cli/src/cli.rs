@@ -105,8 +105,17 @@ pub enum OnConflict {
 
 #[derive(Args, Debug)]
 pub struct ImportArgs {
-    /// A bundle, Scalekit payloads or an OpenAPI/Swagger document (JSON or YAML), or - for stdin
-    pub file: PathBuf,
+    /// A bundle, Scalekit payloads, an OpenAPI/Swagger document (JSON or YAML) or a Postman
+    /// collection, or - for stdin
+    #[arg(required_unless_present = "curl")]
+    pub file: Option<PathBuf>,
+    /// A curl command to turn into a type with one action: - reads it from stdin, @FILE from a
+    /// file (both keep a credential in it out of your shell history), else the command itself
+    #[arg(long, value_name = "CMD|-|@FILE", conflicts_with = "file")]
+    pub curl: Option<String>,
+    /// With --curl: also connect NAME with the credential the command carried (into the vault)
+    #[arg(long, value_name = "NAME", requires = "curl")]
+    pub connect: Option<String>,
     /// What the file is (auto: decided from its content)
     #[arg(long, value_enum, default_value = "auto")]
     pub format: ImportFormatArg,

@@ -128,3 +128,61 @@ fn split_export_writes_one_bundle_per_type_and_postman_imports() {
     }
     assert_eq!(other.slugs(), ["acme-crm", "billing"]);
 }
+
+#[test]
+fn a_curl_command_becomes_a_type_and_its_credential_goes_to_the_vault_only() {
+    let env = Env::new();
+    let key = common::canary();
+    let command = format!(
+        "curl -X POST 'https://api.acme.example/v1/invoices?limit=5' \\\n  -H 'Authorization: Bearer {key}' \\\n  -H 'Content-Type: application/json' -d '{{\"amount\": 10}}'"
+    );
+    let out = env
+        .cmd()
+        .args(["import", "--curl", "-", "--connect", "Acme from curl"])
+        .write_stdin(command.clone())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("(curl)"), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("connected 'Acme from curl'"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("shell history"), "stdin is not argv");
+    let t = env.json(&["types", "show", "api-acme-example"]);
+    assert_eq!(t["auth_patterns"][0]["type"], "bearer");
+    assert_eq!(t["actions"][0]["path"], "/v1/invoices");
+    let shown = env.connection("Acme from curl");
+    assert_eq!(shown["secret_keys"], serde_json::json!(["token"]));
+
+    // The key is nowhere but sealed in the vault: not in the type, an export, or any file.
+    let export = env.cmd().arg("export").output().unwrap();
+    assert!(export.status.success(), "{}", stderr(&export));
+    for text in [stdout(&out), stderr(&out), stdout(&export)] {
+        assert!(!text.contains(&key));
+    }
+    for f in common::files_below(&env.data_dir()) {
+        let bytes = std::fs::read(&f).unwrap();
+        assert!(
+            !common::contains_bytes(&bytes, key.as_bytes()),
+            "{}",
+            f.display()
+        );
+    }
+
+    // Given on the command line, it works but warns about shell history.
+    let other = Env::new();
+    let out = other
+        .cmd()
+        .args(["import", "--curl", &command])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("shell history") && err.contains("--connect NAME"),
+        "{err}"
+    );
+    assert!(!err.contains(&key), "{err}");
+}

@@ -9,13 +9,17 @@ use crate::cli::{ExportArgs, ExportFormatArg, ImportArgs, ImportFormatArg, OnCon
 use crate::output;
 
 pub fn import(pb: &Patchbay, args: ImportArgs) -> Result<()> {
-    let (name, text) = read_input(&args.file)?;
     let policy = match args.on_conflict {
         OnConflict::Fail => ConflictPolicy::Fail,
         OnConflict::Skip => ConflictPolicy::Skip,
         OnConflict::Replace => ConflictPolicy::Replace,
         OnConflict::Rename => ConflictPolicy::Rename,
     };
+    if let Some(curl) = &args.curl {
+        return import_curl(pb, curl, &args, policy);
+    }
+    let file = args.file.clone().context("a file to import, or --curl")?;
+    let (name, text) = read_input(&file)?;
     let format = match args.format {
         ImportFormatArg::Auto => ImportFormat::Auto,
         ImportFormatArg::Bundle => ImportFormat::Bundle,
@@ -24,8 +28,61 @@ pub fn import(pb: &Patchbay, args: ImportArgs) -> Result<()> {
         ImportFormatArg::Postman => ImportFormat::Postman,
     };
     let report = pb.import(&name, &text, format, policy, args.dry_run)?;
-    if args.json.json {
-        return output::json(&report);
+    print_report(&report, args.json.json)
+}
+
+/// `import --curl`: the command from stdin (`-`), a file (`@FILE`) or the argument itself.
+fn import_curl(pb: &Patchbay, curl: &str, args: &ImportArgs, policy: ConflictPolicy) -> Result<()> {
+    let (source, command, in_argv) = if curl == "-" {
+        let (_, text) = read_input(std::path::Path::new("-"))?;
+        ("<stdin>".to_string(), text, false)
+    } else if let Some(path) = curl.strip_prefix('@') {
+        let (name, text) = read_input(std::path::Path::new(path))?;
+        (name, text, false)
+    } else {
+        ("the --curl command".to_string(), curl.to_string(), true)
+    };
+    let (report, found) = pb.import_curl(&source, &command, policy, args.dry_run)?;
+    print_report(&report, args.json.json)?;
+    let Some(item) = report.items.first() else {
+        return Ok(());
+    };
+    let keys: Vec<String> = found.secrets.keys().cloned().collect();
+    if keys.is_empty() {
+        return Ok(());
+    }
+    if in_argv {
+        eprintln!("warning: the command line held a credential ({}); it may be in your shell history. Prefer `--curl -` or `--curl @FILE`.", keys.join(", "));
+    }
+    match (&args.connect, args.dry_run) {
+        (Some(name), false) => {
+            let c = pb.connect(patchbay_core::ConnectRequest {
+                type_slug: item.stored_as.clone(),
+                name: name.clone(),
+                auth_type: None,
+                fields: found.fields,
+                secrets: found.secrets,
+            })?;
+            eprintln!(
+                "connected '{}' with the credential from the command ({}); variable {}",
+                c.name,
+                keys.join(", "),
+                c.env_name
+            );
+        }
+        _ => eprintln!(
+            "the command carried a credential ({}), which the type does not keep: store it with `patchbay import --curl … --connect NAME`, or `patchbay connect {} --name NAME{}`",
+            keys.join(", "),
+            item.stored_as,
+            keys.iter().map(|k| format!(" --secret {k}")).collect::<String>()
+        ),
+    }
+    Ok(())
+}
+
+fn print_report(report: &patchbay_core::ImportReport, json: bool) -> Result<()> {
+    if json {
+        return output::json(report);
     }
     for note in &report.notes {
         let kind = match note.kind {

@@ -6,6 +6,7 @@
 //! ([`ImportNote`]); every definition is validated before anything is stored, and the caller
 //! applies all of them in one transaction or none.
 
+mod curl;
 mod openapi;
 mod postman;
 
@@ -34,6 +35,8 @@ pub enum ImportFormat {
     Scalekit,
     Openapi,
     Postman,
+    /// A curl command (`patchbay import --curl`), never detected from a file.
+    Curl,
 }
 
 impl ImportFormat {
@@ -44,6 +47,7 @@ impl ImportFormat {
             ImportFormat::Scalekit => "scalekit",
             ImportFormat::Openapi => "openapi",
             ImportFormat::Postman => "postman",
+            ImportFormat::Curl => "curl",
         }
     }
 }
@@ -100,6 +104,7 @@ pub fn convert(source: &str, text: &str, format: ImportFormat) -> Result<Convert
                 notes,
             })
         }
+        ImportFormat::Curl => Ok(convert_curl(source, text)?.0),
         ImportFormat::Openapi | ImportFormat::Auto => {
             let (def, notes) = openapi::convert(source, &value)?;
             Ok(Converted {
@@ -109,6 +114,22 @@ pub fn convert(source: &str, text: &str, format: ImportFormat) -> Result<Convert
             })
         }
     }
+}
+
+pub use curl::CurlSecrets;
+
+/// A `curl …` command as a type with one action, and the credentials it carried (taken out of
+/// the type, for the caller to offer to keep in a connection).
+pub fn convert_curl(source: &str, command: &str) -> Result<(Converted, CurlSecrets)> {
+    let (def, notes, secrets) = curl::convert(source, command)?;
+    Ok((
+        Converted {
+            format: ImportFormat::Curl,
+            defs: vec![checked(source, def)?],
+            notes,
+        },
+        secrets,
+    ))
 }
 
 fn bundle(source: &str, text: &str) -> Result<Converted> {

@@ -97,6 +97,16 @@ impl Patchbay {
         dry_run: bool,
     ) -> Result<ImportReport> {
         let converted = convert(source, text, format)?;
+        self.import_converted(source, converted, policy, dry_run)
+    }
+
+    fn import_converted(
+        &self,
+        source: &str,
+        converted: crate::import::Converted,
+        policy: ConflictPolicy,
+        dry_run: bool,
+    ) -> Result<ImportReport> {
         let defs = converted.defs;
         self.store().write(|tx| {
             let mut report = plan(tx, source, &defs, policy, dry_run)?;
@@ -122,6 +132,20 @@ impl Patchbay {
             }
             Ok(report)
         })
+    }
+
+    /// Imports a curl command as a type with one action (rules as [`Patchbay::import`]); returns
+    /// the credentials it carried, which the type does not hold.
+    pub fn import_curl(
+        &self,
+        source: &str,
+        command: &str,
+        policy: ConflictPolicy,
+        dry_run: bool,
+    ) -> Result<(ImportReport, crate::import::CurlSecrets)> {
+        let (converted, secrets) = crate::import::convert_curl(source, command)?;
+        let report = self.import_converted(source, converted, policy, dry_run)?;
+        Ok((report, secrets))
     }
 
     /// The bundle text of the named types (every type when `slugs` is empty). Before returning,
