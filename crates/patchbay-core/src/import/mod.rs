@@ -24,6 +24,10 @@ use crate::{CoreError, Result};
 /// Nesting deeper than this is refused while reading YAML (JSON stops at serde_json's 128).
 const MAX_DEPTH: usize = 128;
 
+/// The largest input read: a 10,000-type bundle is about 10 MB, the largest public OpenAPI
+/// documents about 20 MB.
+pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+
 /// The formats `patchbay import --format` names.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -80,6 +84,7 @@ pub struct Converted {
 
 /// Reads `text` (named `source` in errors) as `format`, detecting it when `Auto`.
 pub fn convert(source: &str, text: &str, format: ImportFormat) -> Result<Converted> {
+    check_size(source, text)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if format == ImportFormat::Bundle {
         return bundle(source, text);
@@ -121,6 +126,7 @@ pub use curl::CurlSecrets;
 /// A `curl …` command as a type with one action, and the credentials it carried (taken out of
 /// the type, for the caller to offer to keep in a connection).
 pub fn convert_curl(source: &str, command: &str) -> Result<(Converted, CurlSecrets)> {
+    check_size(source, command)?;
     let (def, notes, secrets) = curl::convert(source, command)?;
     Ok((
         Converted {
@@ -130,6 +136,21 @@ pub fn convert_curl(source: &str, command: &str) -> Result<(Converted, CurlSecre
         },
         secrets,
     ))
+}
+
+fn check_size(source: &str, text: &str) -> Result<()> {
+    if text.len() > MAX_IMPORT_BYTES {
+        return Err(parse_error(
+            source,
+            "$",
+            format!(
+                "the file is {:.1} MB; Patchbay imports at most {} MiB at once (split it)",
+                text.len() as f64 / 1e6,
+                MAX_IMPORT_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn bundle(source: &str, text: &str) -> Result<Converted> {

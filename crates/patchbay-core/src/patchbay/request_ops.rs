@@ -33,7 +33,10 @@ impl Patchbay {
                 return Err(RequestError::NotUsable {
                     connection: c.name.clone(),
                     reason: format!(
-                        "is paused: an import changed its type's host or auth, so nothing is sent until you approve it (`patchbay connections approve '{}'`)",
+                        "is paused: {}, so nothing is sent until you approve it (`patchbay connections approve '{}'`)",
+                        c.last_error
+                            .as_deref()
+                            .unwrap_or("an import changed its type's host or auth"),
                         c.name
                     ),
                 }
