@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::model::IntegrationDef;
 
-pub use read::{parse_bundle, parse_definition, ParsedBundle};
+pub use read::{bundle_from_value, parse_bundle, parse_definition, ParsedBundle};
 pub use schema::bundle_schema;
 pub use write::write_bundle;
 

@@ -19,7 +19,12 @@ pub struct ParsedBundle {
 
 /// Parses and validates bundle text. `file` names the source in errors.
 pub fn parse_bundle(file: &str, text: &str) -> Result<ParsedBundle> {
-    let value = parse_json(file, text)?;
+    bundle_from_value(file, parse_json(file, text)?)
+}
+
+/// Like [`parse_bundle`], for a document already parsed (by an importer that looked at it to
+/// decide its format), so a large bundle is parsed once.
+pub fn bundle_from_value(file: &str, value: Value) -> Result<ParsedBundle> {
     let mut value = migrate_to_current(file, value)?;
     let mut problems = Vec::new();
     let mut integrations = Vec::new();

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use crate::bundle::parse_bundle;
+use crate::bundle::{bundle_from_value, parse_bundle};
 use crate::json_input::{parse_error, parse_json};
 use crate::model::IntegrationDef;
 use crate::validate::def_problems;
@@ -95,7 +95,11 @@ pub fn convert(source: &str, text: &str, format: ImportFormat) -> Result<Convert
         f => f,
     };
     match format {
-        ImportFormat::Bundle => bundle(source, text),
+        ImportFormat::Bundle => Ok(Converted {
+            format,
+            defs: bundle_from_value(source, value)?.integrations,
+            notes: Vec::new(),
+        }),
         ImportFormat::Scalekit => Ok(Converted {
             format,
             defs: crate::scalekit::from_scalekit(source, &value)?,
@@ -136,6 +140,23 @@ pub fn convert_curl(source: &str, command: &str) -> Result<(Converted, CurlSecre
         },
         secrets,
     ))
+}
+
+/// Action names already taken in one conversion; a repeated name gets `_2`, `_3`, ….
+#[derive(Default)]
+pub(crate) struct ActionNames(std::collections::HashSet<String>);
+
+impl ActionNames {
+    pub(crate) fn unique(&mut self, base: String) -> String {
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.0.contains(&name) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        self.0.insert(name.clone());
+        name
+    }
 }
 
 fn check_size(source: &str, text: &str) -> Result<()> {

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use super::openapi::{slugify, template_name};
-use super::{ImportNote, NoteKind};
+use super::{ActionNames, ImportNote, NoteKind};
 use crate::json_input::parse_error;
 use crate::Result;
 
@@ -42,6 +42,7 @@ struct Collection {
     /// Every `{{var}}` used in URLs, headers and bodies, for the fields.
     used: Vec<String>,
     actions: Vec<Value>,
+    names: ActionNames,
 }
 
 /// Whether a parsed document is any Postman collection (v1 ones are then refused by name).
@@ -91,6 +92,7 @@ pub(crate) fn convert(file: &str, root: &Value) -> Result<(Value, Vec<ImportNote
         patterns: Vec::new(),
         used: Vec::new(),
         actions: Vec::new(),
+        names: ActionNames::default(),
     };
     let items = root
         .get("item")
@@ -405,16 +407,11 @@ impl Collection {
             headers.push(json!({"name": k, "value": filled}));
         }
         let body = self.body(request.get("body"), at);
-        let mut name = template_name(title);
-        if name.is_empty() {
-            name = "request".into();
-        }
-        let base_name = name.clone();
-        let mut n = 2;
-        while self.actions.iter().any(|a| a["name"] == name.as_str()) {
-            name = format!("{base_name}_{n}");
-            n += 1;
-        }
+        let name = match template_name(title) {
+            n if n.is_empty() => "request".to_string(),
+            n => n,
+        };
+        let name = self.names.unique(name);
         let mut action = json!({
             "name": name,
             "display_name": title.chars().take(200).collect::<String>(),

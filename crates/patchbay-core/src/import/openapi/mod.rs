@@ -47,13 +47,15 @@ pub(crate) fn convert(file: &str, root: &Value) -> Result<(Value, Vec<ImportNote
                 format!("unsupported OpenAPI version {v}; Patchbay reads 3.0, 3.1 and Swagger 2.0"),
             ))
         }
-        (None, Some(v)) => return Err(parse_error(
-            file,
-            "swagger",
-            format!(
+        (None, Some(v)) => {
+            return Err(parse_error(
+                file,
+                "swagger",
+                format!(
                 "unsupported Swagger version {v}; Patchbay reads Swagger 2.0 and OpenAPI 3.0, 3.1"
             ),
-        )),
+            ))
+        }
         _ => {
             return Err(parse_error(
                 file,

@@ -3,12 +3,13 @@
 use serde_json::{json, Map, Value};
 
 use super::{template_name, Doc, MAX_EXAMPLE_DEPTH, METHODS};
-use crate::import::NoteKind;
+use crate::import::{ActionNames, NoteKind};
 use crate::Result;
 
 impl Doc<'_> {
     pub(super) fn actions(&mut self) -> Result<Vec<Value>> {
         let mut actions: Vec<Value> = Vec::new();
+        let mut names = ActionNames::default();
         let paths = self
             .root
             .get("paths")
@@ -40,14 +41,8 @@ impl Doc<'_> {
                 let op_path = format!("{item_path}.{method}");
                 let action =
                     self.action(&op_path, route, method, op, &shared, global_security_empty)?;
-                let mut name = action["name"].as_str().unwrap_or("action").to_string();
-                let base = name.clone();
-                let mut n = 2;
-                while actions.iter().any(|a| a["name"] == name.as_str()) {
-                    name = format!("{base}_{n}");
-                    n += 1;
-                }
                 let mut action = action;
+                let name = names.unique(action["name"].as_str().unwrap_or("action").to_string());
                 action["name"] = name.into();
                 actions.push(action);
             }
