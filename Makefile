@@ -12,7 +12,7 @@ UI_SOURCES := $(shell find ui/src ui/public -type f 2>/dev/null) ui/index.html u
 # compiles patchbay-app (clippy, the window tests) needs it first.
 UI_DIST := ui/dist/index.html
 
-.PHONY: setup ui run bindings schema lint test-rust test-ui test-e2e test
+.PHONY: setup ui run bindings schema lint test-rust test-ui test-e2e test-fuzz test
 
 ## setup: install missing Debian packages, UI packages and cargo tools
 setup:
@@ -56,8 +56,12 @@ test-e2e: $(UI_DIST)
 	xvfb-run -a dbus-run-session -- scripts/with-keyring.sh \
 		cargo nextest run -p patchbay-app --test-threads 1
 
+## test-fuzz: every importer's fuzz target for FUZZ_SECONDS (default 10) seconds each
+test-fuzz:
+	scripts/fuzz.sh
+
 ## test: everything, in the order CI runs it
-test: setup ui lint test-rust test-ui test-e2e
+test: setup ui lint test-rust test-ui test-e2e test-fuzz
 
 $(UI_DIST): ui/node_modules/.package-lock.json $(UI_SOURCES)
 	cd ui && npm run build

@@ -6,7 +6,8 @@
 #                     Xvfb + D-Bus + gnome-keyring for headless runs with a real Secret Service
 #   ui/node_modules   `npm ci`, when missing or older than ui/package-lock.json
 #   tests/oidc-provider/node_modules   the OAuth tests' authorization server, the same way
-#   cargo tools       tauri-driver (window tests), cargo-nextest (test runner), clippy, rustfmt
+#   cargo tools       tauri-driver (window tests), cargo-nextest (test runner), cargo-fuzz
+#                     (the importers' fuzz targets), clippy, rustfmt
 #
 # Needs Rust (rustup) and Node.js >= 20.19 with npm already installed; says so if they are not.
 set -euo pipefail
@@ -78,6 +79,10 @@ install_cargo_tools() {
   if ! cargo_tool_present tauri-driver; then
     say "installing tauri-driver"
     cargo install tauri-driver --locked
+  fi
+  if ! cargo_tool_present cargo-fuzz; then
+    say "installing cargo-fuzz"
+    cargo install cargo-fuzz --locked
   fi
   if ! cargo_tool_present cargo-nextest; then
     say "installing cargo-nextest"

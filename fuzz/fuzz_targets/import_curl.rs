@@ -1,0 +1,12 @@
+//! Arbitrary bytes into the curl-command importer: it must return (an error is fine), never panic
+//! or hang.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use patchbay_core::import::convert_curl;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = convert_curl("fuzz-input", text);
+    }
+});
