@@ -186,3 +186,27 @@ fn a_curl_command_becomes_a_type_and_its_credential_goes_to_the_vault_only() {
     );
     assert!(!err.contains(&key), "{err}");
 }
+
+#[test]
+fn a_single_type_file_imports_as_a_bundle_of_one() {
+    let env = Env::new();
+    let file = env.write_json(
+        "acme.json",
+        &common::api_key_type("acme", "api.acme.example"),
+    );
+    let report = env.json(&["import", file.to_str().unwrap(), "--json"]);
+    assert_eq!(report["format"], "bundle");
+    assert_eq!(report["items"][0]["action"], "create");
+    assert_eq!(env.slugs(), ["acme"]);
+    // A broken one names the field at fault.
+    let mut bad = common::api_key_type("bad", "b.example");
+    bad["base_url"] = serde_json::json!("not a url");
+    let file = env.write_json("bad.json", &bad);
+    let out = env.cmd().arg("import").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("bad.json") && stderr(&out).contains("base_url"),
+        "{}",
+        stderr(&out)
+    );
+}

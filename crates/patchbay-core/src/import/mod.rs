@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use crate::bundle::{bundle_from_value, parse_bundle};
+use crate::bundle::bundle_from_value;
 use crate::json_input::{parse_error, parse_json};
 use crate::model::IntegrationDef;
 use crate::validate::def_problems;
@@ -86,15 +86,18 @@ pub struct Converted {
 pub fn convert(source: &str, text: &str, format: ImportFormat) -> Result<Converted> {
     check_size(source, text)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if format == ImportFormat::Bundle {
-        return bundle(source, text);
-    }
     let value = parse_document(source, text)?;
     let format = match format {
         ImportFormat::Auto => detect(&value),
         f => f,
     };
     match format {
+        // One type per file (what `types create --file` reads) is a bundle of one.
+        ImportFormat::Bundle if is_single_type(&value) => Ok(Converted {
+            format,
+            defs: vec![checked(source, value)?],
+            notes: Vec::new(),
+        }),
         ImportFormat::Bundle => Ok(Converted {
             format,
             defs: bundle_from_value(source, value)?.integrations,
@@ -174,18 +177,10 @@ fn check_size(source: &str, text: &str) -> Result<()> {
     Ok(())
 }
 
-fn bundle(source: &str, text: &str) -> Result<Converted> {
-    Ok(Converted {
-        format: ImportFormat::Bundle,
-        defs: parse_bundle(source, text)?.integrations,
-        notes: Vec::new(),
-    })
-}
-
 /// What a parsed document is: a bundle (or something that tries to be one: it has a `format` or
 /// `integrations`), an OpenAPI/Swagger document, else Scalekit payloads.
 fn detect(v: &Value) -> ImportFormat {
-    if v.get("format").is_some() || v.get("integrations").is_some() {
+    if v.get("format").is_some() || v.get("integrations").is_some() || is_single_type(v) {
         ImportFormat::Bundle
     } else if v.get("openapi").is_some() || v.get("swagger").is_some() {
         ImportFormat::Openapi
@@ -194,6 +189,12 @@ fn detect(v: &Value) -> ImportFormat {
     } else {
         ImportFormat::Scalekit
     }
+}
+
+/// A lone integration type: an object with a `slug` and a `base_url` (Scalekit payloads have
+/// neither), not wrapped in a bundle.
+fn is_single_type(v: &Value) -> bool {
+    v.get("slug").is_some() && v.get("base_url").is_some() && v.get("format").is_none()
 }
 
 /// A converted definition, deserialized and validated; problems name the source.
