@@ -14,7 +14,7 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 
 use super::openapi::{slugify, template_name};
-use super::{ImportNote, NoteKind};
+use super::{patterns, ImportNote, NoteKind};
 use crate::json_input::parse_error;
 use crate::{Result, Secret};
 
@@ -102,10 +102,7 @@ pub(crate) fn convert(
             found
                 .secrets
                 .insert("api_key".into(), Secret::new(value.clone()));
-            pattern = Some(
-                json!({"type": "api_key", "fields": [secret("api_key", name)],
-                "api_key": {"in": "header", "name": name}}),
-            );
+            pattern = Some(patterns::api_key("header", name));
         } else if lower == "content-type" && !p.data.is_empty() {
             // The body's content type, kept with the body.
         } else if lower == "cookie" {
@@ -128,7 +125,7 @@ pub(crate) fn convert(
         if !pw.is_empty() {
             found.secrets.insert("password".into(), Secret::new(pw));
         }
-        pattern.get_or_insert_with(basic);
+        pattern.get_or_insert_with(patterns::basic);
     }
     let mut query = Vec::new();
     for (k, v) in url.query_pairs() {
@@ -143,8 +140,7 @@ pub(crate) fn convert(
             found
                 .secrets
                 .insert("api_key".into(), Secret::new(v.to_string()));
-            pattern = Some(json!({"type": "api_key", "fields": [secret("api_key", &k)],
-                "api_key": {"in": "query", "name": k}}));
+            pattern = Some(patterns::api_key("query", &k));
         } else {
             query.push(json!({"name": k, "value": v}));
         }
@@ -276,7 +272,7 @@ fn authorization(name: &str, value: &str, found: &mut CurlSecrets) -> Value {
             found
                 .secrets
                 .insert("token".into(), Secret::new(rest.trim()));
-            json!({"type": "bearer", "fields": [secret("token", "Token")]})
+            patterns::bearer()
         }
         "basic" => {
             let decoded = base64::engine::general_purpose::STANDARD
@@ -287,22 +283,13 @@ fn authorization(name: &str, value: &str, found: &mut CurlSecrets) -> Value {
             let (u, pw) = decoded.split_once(':').unwrap_or((&decoded, ""));
             found.fields.insert("username".into(), u.to_string());
             found.secrets.insert("password".into(), Secret::new(pw));
-            basic()
+            patterns::basic()
         }
         _ => {
             found.secrets.insert("api_key".into(), Secret::new(value));
-            json!({"type": "api_key", "fields": [secret("api_key", name)],
-                "api_key": {"in": "header", "name": name}})
+            patterns::api_key("header", name)
         }
     }
-}
-
-fn basic() -> Value {
-    json!({"type": "basic", "fields": [{"field_name": "username", "label": "Username", "required": true}, secret("password", "Password")]})
-}
-
-fn secret(name: &str, label: &str) -> Value {
-    json!({"field_name": name, "label": label, "input_type": "password", "required": true})
 }
 
 fn note(kind: NoteKind, path: impl Into<String>, message: impl Into<String>) -> ImportNote {

@@ -8,6 +8,7 @@
 
 mod curl;
 mod openapi;
+mod patterns;
 mod postman;
 
 use schemars::JsonSchema;

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use super::openapi::{slugify, template_name};
-use super::{ActionNames, ImportNote, NoteKind};
+use super::{patterns, ActionNames, ImportNote, NoteKind};
 use crate::json_input::parse_error;
 use crate::Result;
 
@@ -139,7 +139,7 @@ pub(crate) fn convert(file: &str, root: &Value) -> Result<(Value, Vec<ImportNote
     {
         let name = template_name(var);
         if looks_secret(var) {
-            fields.push(json!({"field_name": name, "label": var, "input_type": "password", "required": true}));
+            fields.push(patterns::secret_field(&name, var));
         } else {
             let hint = c
                 .vars
@@ -251,10 +251,8 @@ impl Collection {
         };
         let pattern = match kind {
             "noauth" => return false,
-            "bearer" => json!({"type": "bearer", "fields": [secret("token", "Token")]}),
-            "basic" => {
-                json!({"type": "basic", "fields": [{"field_name": "username", "label": "Username", "required": true}, secret("password", "Password")]})
-            }
+            "bearer" => patterns::bearer(),
+            "basic" => patterns::basic(),
             "apikey" => {
                 let location = if param("in") == "query" {
                     "query"
@@ -264,7 +262,7 @@ impl Collection {
                 let name = Some(param("key"))
                     .filter(|k| !k.is_empty())
                     .unwrap_or_else(|| "X-API-Key".into());
-                json!({"type": "api_key", "fields": [secret("api_key", &name)], "api_key": {"in": location, "name": name}})
+                patterns::api_key(location, &name)
             }
             "oauth2" => {
                 let grant = param("grant_type");
@@ -512,10 +510,6 @@ fn looks_secret(var: &str) -> bool {
     SECRET_HINTS
         .iter()
         .any(|h| lower.contains(&h.replace('_', "")))
-}
-
-fn secret(name: &str, label: &str) -> Value {
-    json!({"field_name": name, "label": label, "input_type": "password", "required": true})
 }
 
 /// A URL as Postman stores it: a string, or an object with `raw`.

@@ -258,10 +258,6 @@ impl Doc<'_> {
     }
 }
 
-fn secret(name: &str, label: &str) -> Value {
-    json!({"field_name": name, "label": label, "input_type": "password", "required": true})
-}
-
 fn field(name: &str, label: &str, hint: &str) -> Value {
     json!({"field_name": name, "label": label, "hint": hint, "required": true})
 }

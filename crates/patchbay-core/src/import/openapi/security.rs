@@ -2,7 +2,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{secret, Doc};
+use super::Doc;
+use crate::import::patterns;
 use crate::import::NoteKind;
 use crate::Result;
 
@@ -57,11 +58,9 @@ impl Doc<'_> {
             text("in").as_str(),
             text("scheme").to_ascii_lowercase().as_str(),
         ) {
-            ("apiKey", location @ ("header" | "query"), _) => vec![json!({
-                "type": "api_key",
-                "fields": [secret("api_key", &name)],
-                "api_key": {"in": location, "name": name}
-            })],
+            ("apiKey", location @ ("header" | "query"), _) => {
+                vec![patterns::api_key(location, &name)]
+            }
             ("apiKey", "cookie", _) => {
                 self.note(
                     NoteKind::Mapped,
@@ -69,16 +68,11 @@ impl Doc<'_> {
                     format!("cookie '{name}' is sent as a Cookie header"),
                 );
                 vec![json!({"type": "custom_headers",
-                    "fields": [secret("api_key", &name)],
+                    "fields": [patterns::secret_field("api_key", &name)],
                     "headers": [{"name": "Cookie", "value": format!("{name}={{{{api_key}}}}")}]})]
             }
-            ("http", _, "basic") | ("basic", _, _) => vec![json!({"type": "basic", "fields": [
-                {"field_name": "username", "label": "Username", "required": true},
-                secret("password", "Password")
-            ]})],
-            ("http", _, "bearer") => {
-                vec![json!({"type": "bearer", "fields": [secret("token", "Token")]})]
-            }
+            ("http", _, "basic") | ("basic", _, _) => vec![patterns::basic()],
+            ("http", _, "bearer") => vec![patterns::bearer()],
             ("oauth2", _, _) => self.oauth_patterns(path, s),
             ("openIdConnect", _, _) => {
                 self.note(NoteKind::Dropped, path, format!("openIdConnect: its discovery document ({}) is not fetched on import; add an oauth2_authorization_code pattern with the endpoints it lists", text("openIdConnectUrl")));
