@@ -39,11 +39,7 @@ pub fn login(pb: &Patchbay, start: LoginStart, timeout: Duration) -> Result<Conn
         }
         eprintln!("Waiting up to {} s for the browser…", timeout.as_secs());
         let target = listener
-            .wait(timeout, |target| match Callback::parse(target) {
-                Ok(cb) if registry.contains(&cb.state) => Ok(()),
-                Ok(_) => Err("This redirect does not belong to the login Patchbay is waiting for (wrong or used 'state'). Nothing was stored.".to_string()),
-                Err(e) => Err(e.to_string()),
-            })
+            .wait(timeout, |target| registry.check_redirect(target))
             .await?;
         let callback = Callback::parse(&target)?;
         let pending = registry.take(&callback.state)?;

@@ -119,15 +119,8 @@ impl LoginBroker {
             RedirectStyle::DeepLink => (pb.begin_login(start, DEEP_LINK_REDIRECT_URI)?, None),
             RedirectStyle::Loopback => {
                 // Bound now, so its port is known for the authorize URL.
-                let listener = loopback::bind_std(config.loopback_port)?;
-                let port = listener
-                    .local_addr()
-                    .map_err(|e| OAuthError::Listen {
-                        addr: "127.0.0.1".into(),
-                        message: e.to_string(),
-                    })?
-                    .port();
-                let pending = pb.begin_login(start, &loopback::redirect_uri(port))?;
+                let (listener, redirect_uri) = loopback::bind_std(config.loopback_port)?;
+                let pending = pb.begin_login(start, &redirect_uri)?;
                 (pending, Some(listener))
             }
         };
@@ -205,11 +198,7 @@ impl LoginBroker {
         let waited = runtime.block_on(async {
             let listener = LoopbackListener::from_std(listener)?;
             listener
-                .wait(LOOPBACK_WAIT, |target| match Callback::parse(target) {
-                    Ok(cb) if self.registry.contains(&cb.state) => Ok(()),
-                    Ok(_) => Err("This redirect does not belong to a login Patchbay is waiting for (wrong or used 'state'). Nothing was stored.".into()),
-                    Err(e) => Err(e.to_string()),
-                })
+                .wait(LOOPBACK_WAIT, |target| self.registry.check_redirect(target))
                 .await
         });
         match waited {

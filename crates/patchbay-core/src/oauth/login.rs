@@ -175,6 +175,17 @@ impl LoginRegistry {
             .is_some_and(|p| p.started.elapsed() < LOGIN_TTL)
     }
 
+    /// What a loopback listener answers a redirect: `Ok` when it is well formed and names a
+    /// waiting login (the listener then stops), else the reason to show the browser (it keeps
+    /// waiting). The login is not taken: [`LoginRegistry::take`] does that.
+    pub fn check_redirect(&self, target: &str) -> Result<(), String> {
+        match Callback::parse(target) {
+            Ok(cb) if self.contains(&cb.state) => Ok(()),
+            Ok(_) => Err("This redirect does not belong to the login Patchbay is waiting for (wrong or used 'state'). Nothing was stored.".into()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
     /// How many logins are waiting.
     pub fn len(&self) -> usize {
         self.pending.lock().map(|m| m.len()).unwrap_or(0)

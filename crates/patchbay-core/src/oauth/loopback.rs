@@ -27,7 +27,7 @@ pub struct LoopbackListener {
 impl LoopbackListener {
     /// Binds `127.0.0.1:port` (`None`: a free port chosen by the OS).
     pub async fn bind(port: Option<u16>) -> Result<LoopbackListener, OAuthError> {
-        LoopbackListener::from_std(bind_std(port)?)
+        LoopbackListener::from_std(bind_std(port)?.0)
     }
 
     /// Takes over a listener bound with the standard library (so a caller could learn its port
@@ -79,17 +79,21 @@ pub fn redirect_uri(port: u16) -> String {
     format!("http://127.0.0.1:{port}{CALLBACK_PATH}")
 }
 
-/// Binds `127.0.0.1:port` without a runtime (so the port is known before any waiting starts).
-pub fn bind_std(port: Option<u16>) -> Result<std::net::TcpListener, OAuthError> {
+/// Binds `127.0.0.1:port` without a runtime (so the port is known before any waiting starts);
+/// returns the listener and its redirect URI.
+pub fn bind_std(port: Option<u16>) -> Result<(std::net::TcpListener, String), OAuthError> {
     let addr = format!("127.0.0.1:{}", port.unwrap_or(0));
-    std::net::TcpListener::bind(&addr).map_err(|e| OAuthError::Listen {
+    let listen_error = |e: std::io::Error| OAuthError::Listen {
         message: if e.kind() == std::io::ErrorKind::AddrInUse {
             "the port is in use by another program; close it or set another loopback_port on the type".into()
         } else {
             e.to_string()
         },
-        addr,
-    })
+        addr: addr.clone(),
+    };
+    let listener = std::net::TcpListener::bind(&addr).map_err(listen_error)?;
+    let port = listener.local_addr().map_err(listen_error)?.port();
+    Ok((listener, redirect_uri(port)))
 }
 
 /// Reads one request; answers it. Returns the target when it was the callback.

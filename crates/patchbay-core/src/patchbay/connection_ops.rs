@@ -127,17 +127,16 @@ impl Patchbay {
     /// Unlocks the vault.
     pub fn masked_secrets(&self, name: &str) -> Result<Vec<SecretSummary>> {
         let c = self.get_connection(name)?;
-        let key = self.master_key()?;
+        // Unlocked even for a connection without secrets: a wrong passphrase is said here.
+        self.master_key()?;
         let mut out = Vec::with_capacity(c.secret_keys.len());
         for k in &c.secret_keys {
-            let masked = match connections::secret_envelope(self.store().conn(), &c.id, k)? {
-                Some(env) => vault::open(key, &secret_aad(&c.id, k), &env)?.masked(),
-                None => continue,
-            };
-            out.push(SecretSummary {
-                key: k.clone(),
-                masked,
-            });
+            if let Some(secret) = self.open_secret(&c.id, k)? {
+                out.push(SecretSummary {
+                    key: k.clone(),
+                    masked: secret.masked(),
+                });
+            }
         }
         Ok(out)
     }
@@ -145,15 +144,21 @@ impl Patchbay {
     /// A secret's value, for the request engine and `patchbay run` only: never for display.
     pub fn reveal_secret(&self, name: &str, key: &str) -> Result<Secret> {
         let c = self.get_connection(name)?;
-        let env =
-            connections::secret_envelope(self.store().conn(), &c.id, key)?.ok_or_else(|| {
-                CoreError::not_found("secret", format!("{key}' of connection '{name}"))
-            })?;
-        Ok(vault::open(
-            self.master_key()?,
-            &secret_aad(&c.id, key),
-            &env,
-        )?)
+        self.open_secret(&c.id, key)?
+            .ok_or_else(|| CoreError::not_found("secret", format!("{key}' of connection '{name}")))
+    }
+
+    /// One secret of a connection, opened from the vault (unlocking it only when there is one
+    /// to open); `None` when the connection holds none under `key`.
+    pub(super) fn open_secret(&self, connection_id: &str, key: &str) -> Result<Option<Secret>> {
+        match connections::secret_envelope(self.store().conn(), connection_id, key)? {
+            Some(env) => Ok(Some(vault::open(
+                self.master_key()?,
+                &secret_aad(connection_id, key),
+                &env,
+            )?)),
+            None => Ok(None),
+        }
     }
 
     pub fn rename_connection(&self, name: &str, new_name: &str) -> Result<Connection> {

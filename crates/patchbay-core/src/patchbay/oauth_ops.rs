@@ -81,7 +81,7 @@ impl Patchbay {
                     )));
                 }
                 let client_id = c.fields.get("client_id").cloned().unwrap_or_default();
-                let secret = self.optional_secret(&c, "client_secret")?;
+                let secret = self.open_secret(&c.id, "client_secret")?;
                 (
                     t,
                     pattern,
@@ -228,7 +228,7 @@ impl Patchbay {
             )));
         }
         let client_id = c.fields.get("client_id").cloned().unwrap_or_default();
-        let secret = self.optional_secret(&c, "client_secret")?;
+        let secret = self.open_secret(&c.id, "client_secret")?;
         let client = oauth_client(&t, &pattern, &client_id, secret.clone())?;
         let grant = client
             .client_credentials(&scopes_of(&pattern))
@@ -272,7 +272,7 @@ impl Patchbay {
             }
             .into());
         }
-        let current = self.optional_secret(&c, "access_token")?;
+        let current = self.open_secret(&c.id, "access_token")?;
         let now = chrono::Utc::now().timestamp();
         match (rejected, &current) {
             (Some(r), Some(cur)) if r.expose() != cur.expose() => return Ok(true),
@@ -281,9 +281,9 @@ impl Patchbay {
         }
         let (t, pattern) = self.type_and_pattern(&c)?;
         let client_id = c.fields.get("client_id").cloned().unwrap_or_default();
-        let client_secret = self.optional_secret(&c, "client_secret")?;
+        let client_secret = self.open_secret(&c.id, "client_secret")?;
         let client = oauth_client(&t, &pattern, &client_id, client_secret.clone())?;
-        let refresh_token = self.optional_secret(&c, "refresh_token")?;
+        let refresh_token = self.open_secret(&c.id, "refresh_token")?;
         let result = match (c.auth_type, &refresh_token) {
             (AuthType::Oauth2ClientCredentials, _) => {
                 client.client_credentials(&scopes_of(&pattern)).await
@@ -340,10 +340,10 @@ impl Patchbay {
             return Ok(None);
         }
         let client_id = c.fields.get("client_id").cloned().unwrap_or_default();
-        let client_secret = self.optional_secret(&c, "client_secret")?;
+        let client_secret = self.open_secret(&c.id, "client_secret")?;
         let client = oauth_client(&t, &pattern, &client_id, client_secret.clone())?;
-        let refresh = self.optional_secret(&c, "refresh_token")?;
-        let access = self.optional_secret(&c, "access_token")?;
+        let refresh = self.open_secret(&c.id, "refresh_token")?;
+        let access = self.open_secret(&c.id, "access_token")?;
         // Revoking the refresh token ends the whole grant (RFC 7009 §2.1); else the access token.
         let (token, is_refresh) = match (&refresh, &access) {
             (Some(r), _) => (r, true),
@@ -378,17 +378,6 @@ impl Patchbay {
             .ok_or_else(|| type_not_found(&c.type_slug))?;
         let pattern = choose_pattern(&t, Some(c.auth_type))?.clone();
         Ok((t, pattern))
-    }
-
-    fn optional_secret(&self, c: &Connection, key: &str) -> Result<Option<Secret>> {
-        match connections::secret_envelope(self.store().conn(), &c.id, key)? {
-            Some(env) => Ok(Some(vault::open(
-                self.master_key()?,
-                &secret_aad(&c.id, key),
-                &env,
-            )?)),
-            None => Ok(None),
-        }
     }
 
     fn mark_needs_reauthorization(&self, c: &Connection, reason: &str) -> Result<()> {

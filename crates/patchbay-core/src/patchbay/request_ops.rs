@@ -15,12 +15,11 @@ use crate::request::{
     PreparedRequest, Purpose, RequestError, RequestSpec,
 };
 use crate::store::{self, connections, history, types};
-use crate::vault;
 use crate::{CoreError, Result, Secret};
 
 use super::connection_ops::connection_not_found;
 use super::type_ops::type_not_found;
-use super::{secret_aad, Patchbay};
+use super::Patchbay;
 
 impl Patchbay {
     /// Renders `spec` for connection `name`: URL, auth, body, masked preview. Refuses paused
@@ -139,10 +138,10 @@ impl Patchbay {
     /// The stored OAuth access token of an OAuth connection (`None` for other patterns).
     fn current_access_token(&self, name: &str) -> Result<Option<Secret>> {
         let c = self.get_connection(name)?;
-        if !c.auth_type.is_oauth() || !c.secret_keys.iter().any(|k| k == "access_token") {
+        if !c.auth_type.is_oauth() {
             return Ok(None);
         }
-        Ok(Some(self.reveal_secret(name, "access_token")?))
+        self.open_secret(&c.id, "access_token")
     }
 
     /// Prepares the type-level test of a connection. `target` is an action name or a path
@@ -249,13 +248,9 @@ impl Patchbay {
     /// any).
     fn connection_secrets(&self, id: &str, keys: &[String]) -> Result<BTreeMap<String, Secret>> {
         let mut out = BTreeMap::new();
-        if keys.is_empty() {
-            return Ok(out);
-        }
-        let key = self.master_key()?;
         for k in keys {
-            if let Some(envelope) = connections::secret_envelope(self.store().conn(), id, k)? {
-                out.insert(k.clone(), vault::open(key, &secret_aad(id, k), &envelope)?);
+            if let Some(secret) = self.open_secret(id, k)? {
+                out.insert(k.clone(), secret);
             }
         }
         Ok(out)
