@@ -6,13 +6,41 @@
 //! those permissions: the web view can call these commands and nothing else (DESIGN.md invariant 6).
 //! A command missing here cannot be allowed; a typo in the capability file fails the build.
 
-/// Every `#[tauri::command]` in `src-tauri/commands.rs`, by name.
+/// Every `#[tauri::command]` in `src-tauri/commands/`, by name.
 const COMMANDS: &[&str] = &[
     "list_types",
+    "get_type",
+    "check_type",
+    "create_type",
+    "update_type",
+    "duplicate_type",
+    "delete_type",
+    "read_openapi",
     "list_connections",
-    "vault_status",
+    "connection_secrets",
+    "connect",
+    "connect_client_credentials",
     "start_oauth_login",
     "oauth_logins",
+    "reauthorize_login",
+    "reauthorize_client_credentials",
+    "rename_connection",
+    "set_secret",
+    "approve_connection",
+    "disconnect",
+    "preview_request",
+    "curl_request",
+    "send_request",
+    "cancel_request",
+    "body_page",
+    "body_search",
+    "save_body",
+    "history",
+    "preview_import",
+    "apply_import",
+    "export_types",
+    "vault_status",
+    "unlock_vault",
 ];
 
 fn main() {

@@ -18,17 +18,46 @@ fn main() {
         // First: a second start (a deep link while the app runs) forwards its URL and exits here.
         .plugin(tauri_plugin_single_instance::init(|_app, _argv, _cwd| {}))
         .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState::open())
         .setup(|app| {
             deep_link::setup(app);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
-            commands::list_types,
-            commands::list_connections,
-            commands::vault_status,
-            commands::start_oauth_login,
-            commands::oauth_logins,
+            commands::types::list_types,
+            commands::types::get_type,
+            commands::types::check_type,
+            commands::types::create_type,
+            commands::types::update_type,
+            commands::types::duplicate_type,
+            commands::types::delete_type,
+            commands::types::read_openapi,
+            commands::connections::list_connections,
+            commands::connections::connection_secrets,
+            commands::connections::connect,
+            commands::connections::connect_client_credentials,
+            commands::connections::start_oauth_login,
+            commands::connections::oauth_logins,
+            commands::connections::reauthorize_login,
+            commands::connections::reauthorize_client_credentials,
+            commands::connections::rename_connection,
+            commands::connections::set_secret,
+            commands::connections::approve_connection,
+            commands::connections::disconnect,
+            commands::tester::preview_request,
+            commands::tester::curl_request,
+            commands::tester::send_request,
+            commands::tester::cancel_request,
+            commands::tester::body_page,
+            commands::tester::body_search,
+            commands::tester::save_body,
+            commands::tester::history,
+            commands::sharing::preview_import,
+            commands::sharing::apply_import,
+            commands::sharing::export_types,
+            commands::vault::vault_status,
+            commands::vault::unlock_vault,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|error| {

@@ -1,5 +1,6 @@
-//! The app's managed state: the one [`Patchbay`] the window talks to, opened at startup, and the
-//! OAuth login broker that redirects (deep links, loopback) are finished by.
+//! The app's managed state: the [`Patchbay`] the window talks to, opened at startup, how to open
+//! it again (workers, the unlock prompt), the OAuth login broker that redirects (deep links,
+//! loopback) are finished by, and the test request tool's in-flight requests and bodies.
 //!
 //! Opening can fail (an unreadable data folder, a database from a newer version). The window
 //! must still start and say why, so the state keeps the `Result`: every command then returns
@@ -7,12 +8,18 @@
 
 use std::sync::{Arc, Mutex};
 
+use patchbay_core::desktop::{IpcError, Opener, Tester};
 use patchbay_core::oauth::{LoginBroker, SystemBrowser};
-use patchbay_core::{data_dir, OpenOptions, Patchbay};
+use patchbay_core::{data_dir, Patchbay};
+
+/// What commands return: a value, or the core's (masked) error with its field problems.
+pub type Reply<T> = Result<T, IpcError>;
 
 pub struct AppState {
     core: Result<Mutex<Patchbay>, String>,
+    opener: Mutex<Option<Opener>>,
     broker: Option<Arc<LoginBroker>>,
+    pub tester: Tester,
 }
 
 impl AppState {
@@ -21,50 +28,78 @@ impl AppState {
     pub fn open() -> AppState {
         let opened = data_dir::resolve(None).and_then(|dir| {
             tracing::info!(data_dir = %dir.display(), "opening Patchbay's data folder");
-            Patchbay::open(OpenOptions::new(dir.clone())).map(|pb| (pb, dir))
+            let opener = Opener::new(dir.clone());
+            opener.open().map(|pb| (pb, opener))
         });
         match opened {
-            Ok((patchbay, dir)) => AppState {
+            Ok((patchbay, opener)) => AppState {
+                broker: Some(Arc::new(LoginBroker::new(
+                    opener.data_dir.clone(),
+                    Box::new(SystemBrowser),
+                ))),
                 core: Ok(Mutex::new(patchbay)),
-                broker: Some(Arc::new(LoginBroker::new(dir, Box::new(SystemBrowser)))),
+                opener: Mutex::new(Some(opener)),
+                tester: Tester::new(),
             },
             Err(error) => {
                 let message = format!("Patchbay could not open its data folder: {error}");
                 tracing::error!("{message}");
                 AppState {
                     core: Err(message),
+                    opener: Mutex::new(None),
                     broker: None,
+                    tester: Tester::new(),
                 }
             }
         }
     }
 
-    /// Runs `f` on the opened core and turns every error into the text the UI shows.
-    pub fn with<T>(
-        &self,
-        f: impl FnOnce(&Patchbay) -> patchbay_core::Result<T>,
-    ) -> Result<T, String> {
-        let patchbay = self.core.as_ref().map_err(Clone::clone)?;
-        let patchbay = patchbay
-            .lock()
-            .map_err(|_| "Patchbay stopped after an internal error; restart the app".to_string())?;
-        f(&patchbay).map_err(|error| error.to_string())
+    /// Runs `f` on the opened core and turns every error into what the UI shows.
+    pub fn with<T>(&self, f: impl FnOnce(&Patchbay) -> patchbay_core::Result<T>) -> Reply<T> {
+        let patchbay = self.core.as_ref().map_err(IpcError::message)?;
+        let patchbay = patchbay.lock().map_err(|_| {
+            IpcError::message("Patchbay stopped after an internal error; restart the app")
+        })?;
+        f(&patchbay).map_err(IpcError::from)
     }
 
     /// Like [`AppState::with`], with the login broker too.
     pub fn with_broker<T>(
         &self,
         f: impl FnOnce(&Patchbay, &Arc<LoginBroker>) -> patchbay_core::Result<T>,
-    ) -> Result<T, String> {
+    ) -> Reply<T> {
         let broker = self.broker()?;
         self.with(|pb| f(pb, &broker))
     }
 
-    pub fn broker(&self) -> Result<Arc<LoginBroker>, String> {
+    pub fn broker(&self) -> Reply<Arc<LoginBroker>> {
         match (&self.broker, &self.core) {
             (Some(b), _) => Ok(Arc::clone(b)),
-            (None, Err(e)) => Err(e.clone()),
-            (None, Ok(_)) => Err("the OAuth login broker is not available".into()),
+            (None, Err(e)) => Err(IpcError::message(e)),
+            (None, Ok(_)) => Err(IpcError::message("the OAuth login broker is not available")),
         }
+    }
+
+    /// How a worker opens the data folder (with the passphrase typed into the unlock prompt).
+    pub fn opener(&self) -> Reply<Opener> {
+        let opener = self.opener.lock().unwrap_or_else(|e| e.into_inner());
+        match (&*opener, &self.core) {
+            (Some(o), _) => Ok(o.clone()),
+            (None, Err(e)) => Err(IpcError::message(e)),
+            (None, Ok(_)) => Err(IpcError::message("the data folder is not open")),
+        }
+    }
+
+    /// Unlocks a passphrase vault: on success the window's `Patchbay` and every later worker
+    /// use the passphrase; a wrong one changes nothing.
+    pub fn unlock(&self, passphrase: patchbay_core::Secret) -> Reply<()> {
+        let mut opener = self.opener()?;
+        opener.passphrase = Some(passphrase);
+        let unlocked = patchbay_core::desktop::unlock_with(&opener)?;
+        if let Ok(core) = &self.core {
+            *core.lock().unwrap_or_else(|e| e.into_inner()) = unlocked;
+        }
+        *self.opener.lock().unwrap_or_else(|e| e.into_inner()) = Some(opener);
+        Ok(())
     }
 }

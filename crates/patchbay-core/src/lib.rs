@@ -6,8 +6,10 @@
 
 pub mod bundle;
 pub mod data_dir;
+pub mod desktop;
 pub mod envname;
 mod error;
+pub mod files;
 pub mod ids;
 pub mod import;
 mod json_input;

@@ -30,6 +30,14 @@ impl Secret {
     }
 }
 
+/// Secrets may be *read* from a form (the desktop connect dialog sends them once); there is
+/// deliberately no `Serialize`, so one can never be written back out.
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret::new)
+    }
+}
+
 /// See [`Secret::masked`].
 pub fn mask(value: &str) -> String {
     let count = value.chars().count();

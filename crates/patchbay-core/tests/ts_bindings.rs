@@ -10,6 +10,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use patchbay_core::desktop::{
+    BodyInfo, BodyMode, BodyPage, BodySearch, ConnectForm, ExportFormat, IpcError, SchemaImport,
+    TesterBody, TesterRequest, TesterResult, TypeCheck, VaultView,
+};
+use patchbay_core::import::{ImportFormat, ImportNote, NoteKind};
 use patchbay_core::model::{
     Action, ActionBody, ActionParameter, ApiKeyConfig, ApiKeyLocation, AuthPattern, AuthType,
     ClientAuthStyle, Connection, ConnectionStatus, FieldMutation, FieldSpec, HeaderTemplate,
@@ -18,7 +23,13 @@ use patchbay_core::model::{
     SecretSummary, TypeSummary,
 };
 use patchbay_core::oauth::{LoginReport, LoginStarted, OAuthLoginRequest};
+use patchbay_core::request::{
+    BodyEncoding, BodyPreview, CapturedBody, FailureKind, HeaderLine, HistoryEntry, Hop, HopTiming,
+    MadeBy, Outcome, Purpose, RequestFailure, RequestPreview, ResponseCapture, Timing,
+};
+use patchbay_core::validate::Problem;
 use patchbay_core::vault::{VaultMode, VaultStatus};
+use patchbay_core::{ConflictPolicy, ImportAction, ImportItem, ImportReport};
 use ts_rs::{Config, TS};
 
 /// Generated file name (`TypeSummary.ts`) → its contents.
@@ -67,6 +78,42 @@ fn render_all(cfg: &Config) -> Rendered {
         OAuthLoginRequest,
         LoginStarted,
         LoginReport,
+        IpcError,
+        Problem,
+        TypeCheck,
+        SchemaImport,
+        ImportNote,
+        NoteKind,
+        ConnectForm,
+        TesterRequest,
+        TesterBody,
+        TesterResult,
+        BodyInfo,
+        BodyMode,
+        BodyPage,
+        BodySearch,
+        Outcome,
+        ResponseCapture,
+        CapturedBody,
+        BodyEncoding,
+        Hop,
+        HopTiming,
+        Timing,
+        RequestFailure,
+        FailureKind,
+        RequestPreview,
+        HeaderLine,
+        BodyPreview,
+        HistoryEntry,
+        MadeBy,
+        Purpose,
+        ImportReport,
+        ImportItem,
+        ImportAction,
+        ImportFormat,
+        ConflictPolicy,
+        ExportFormat,
+        VaultView,
     );
     check_dependencies(cfg, &out);
     let index = index_file(&out);
@@ -119,6 +166,42 @@ fn check_dependencies(cfg: &Config, out: &Rendered) {
         VaultStatus,
         OAuthLoginRequest,
         LoginReport,
+        IpcError,
+        Problem,
+        TypeCheck,
+        SchemaImport,
+        ImportNote,
+        NoteKind,
+        ConnectForm,
+        TesterRequest,
+        TesterBody,
+        TesterResult,
+        BodyInfo,
+        BodyMode,
+        BodyPage,
+        BodySearch,
+        Outcome,
+        ResponseCapture,
+        CapturedBody,
+        BodyEncoding,
+        Hop,
+        HopTiming,
+        Timing,
+        RequestFailure,
+        FailureKind,
+        RequestPreview,
+        HeaderLine,
+        BodyPreview,
+        HistoryEntry,
+        MadeBy,
+        Purpose,
+        ImportReport,
+        ImportItem,
+        ImportAction,
+        ImportFormat,
+        ConflictPolicy,
+        ExportFormat,
+        VaultView,
     );
     assert!(
         missing.is_empty(),

@@ -1,27 +1,129 @@
 // The only place the UI talks to the Rust core. Every command is typed with the bindings
 // generated from the Rust types (ui/src/bindings, `make bindings`), and component tests mock
-// this module instead of Tauri. Commands reject with the core's error text (a string).
+// this module instead of Tauri. Commands reject with an `IpcError` (the core's masked message,
+// plus field problems for validation errors and dependents for a type still in use).
 import { invoke } from "@tauri-apps/api/core";
-import type { Connection, TypeSummary, VaultStatus } from "../bindings";
+import type {
+  BodyMode,
+  BodyPage,
+  BodySearch,
+  ConflictPolicy,
+  ConnectForm,
+  Connection,
+  ExportFormat,
+  HistoryEntry,
+  ImportFormat,
+  ImportReport,
+  IntegrationDef,
+  IntegrationType,
+  IpcError,
+  LoginReport,
+  LoginStarted,
+  OAuthLoginRequest,
+  RequestPreview,
+  SchemaImport,
+  SecretSummary,
+  TesterRequest,
+  TesterResult,
+  TypeCheck,
+  TypeSummary,
+  VaultView,
+} from "../bindings";
+
+// ---- types and the editor ----
 
 /** The catalog: one summary per integration type, ordered by slug. */
-export function listTypes(): Promise<TypeSummary[]> {
-  return invoke<TypeSummary[]>("list_types");
-}
+export const listTypes = () => invoke<TypeSummary[]>("list_types");
+export const getType = (slug: string) => invoke<IntegrationType>("get_type", { slug });
+/** The editor's live check (field problems, base URL fields, redirect URIs); nothing is saved. */
+export const checkType = (def: IntegrationDef) => invoke<TypeCheck>("check_type", { def });
+export const createType = (def: IntegrationDef) => invoke<IntegrationType>("create_type", { def });
+export const updateType = (slug: string, def: IntegrationDef) =>
+  invoke<IntegrationType>("update_type", { slug, def });
+export const duplicateType = (slug: string, newSlug?: string) =>
+  invoke<IntegrationType>("duplicate_type", { slug, newSlug: newSlug ?? null });
+/** Refused (IpcError.dependents) while connections use the type. */
+export const deleteType = (slug: string) => invoke<null>("delete_type", { slug });
+export const readOpenapi = (path: string) => invoke<SchemaImport>("read_openapi", { path });
+
+// ---- connections ----
 
 /** Every connection; secret values never cross IPC, only their keys. */
-export function listConnections(): Promise<Connection[]> {
-  return invoke<Connection[]>("list_connections");
+export const listConnections = () => invoke<Connection[]>("list_connections");
+export const connectionSecrets = (name: string) =>
+  invoke<SecretSummary[]>("connection_secrets", { name });
+export const connect = (form: ConnectForm) => invoke<Connection>("connect", { form });
+export const connectClientCredentials = (form: ConnectForm) =>
+  invoke<Connection>("connect_client_credentials", { form });
+export const startOauthLogin = (request: OAuthLoginRequest) =>
+  invoke<LoginStarted>("start_oauth_login", { request });
+export const oauthLogins = () => invoke<LoginReport[]>("oauth_logins");
+export const reauthorizeLogin = (name: string) =>
+  invoke<LoginStarted>("reauthorize_login", { name });
+export const reauthorizeClientCredentials = (name: string) =>
+  invoke<Connection>("reauthorize_client_credentials", { name });
+export const renameConnection = (name: string, newName: string) =>
+  invoke<Connection>("rename_connection", { name, newName });
+export const setSecret = (name: string, key: string, value: string) =>
+  invoke<null>("set_secret", { name, key, value });
+export const approveConnection = (name: string) =>
+  invoke<Connection>("approve_connection", { name });
+/** Revokes an OAuth grant, deletes the connection; resolves to the provider's warning, if any. */
+export const disconnect = (name: string) => invoke<string | null>("disconnect", { name });
+
+// ---- the test request tool ----
+
+export const previewRequest = (request: TesterRequest) =>
+  invoke<RequestPreview>("preview_request", { request });
+export const curlRequest = (request: TesterRequest) => invoke<string>("curl_request", { request });
+export const sendRequest = (requestId: string, request: TesterRequest) =>
+  invoke<TesterResult>("send_request", { requestId, request });
+export const cancelRequest = (requestId: string) =>
+  invoke<boolean>("cancel_request", { requestId });
+export const bodyPage = (requestId: string, mode: BodyMode, start: number, count: number) =>
+  invoke<BodyPage>("body_page", { requestId, mode, start, count });
+export const bodySearch = (requestId: string, mode: BodyMode, query: string) =>
+  invoke<BodySearch>("body_search", { requestId, mode, query });
+export const saveBody = (requestId: string, path: string) =>
+  invoke<number>("save_body", { requestId, path });
+export const history = (connection: string, limit = 50) =>
+  invoke<HistoryEntry[]>("history", { connection, limit });
+
+// ---- sharing ----
+
+export const previewImport = (path: string, format: ImportFormat, policy: ConflictPolicy) =>
+  invoke<ImportReport>("preview_import", { path, format, policy });
+export const applyImport = (path: string, format: ImportFormat, policy: ConflictPolicy) =>
+  invoke<ImportReport>("apply_import", { path, format, policy });
+export const exportTypes = (slugs: string[], format: ExportFormat, path: string) =>
+  invoke<number>("export_types", { slugs, format, path });
+
+// ---- vault ----
+
+/** How the vault protects secrets, whether it is unlocked, with a warning when weak. */
+export const vaultStatus = () => invoke<VaultView>("vault_status");
+export const unlockVault = (passphrase: string) => invoke<null>("unlock_vault", { passphrase });
+
+// ---- errors ----
+
+function isIpcError(error: unknown): error is IpcError {
+  return typeof error === "object" && error !== null && "message" in error && "problems" in error;
 }
 
-/** How the vault protects secrets, with a warning when the protection is weak. */
-export function vaultStatus(): Promise<VaultStatus> {
-  return invoke<VaultStatus>("vault_status");
-}
-
-/** The text to show for a rejected command (the core sends a string; anything else is a bug). */
+/** The text to show for a rejected command. */
 export function errorText(error: unknown): string {
   if (typeof error === "string") return error;
+  if (isIpcError(error)) return error.message;
   if (error instanceof Error) return error.message;
   return String(error);
+}
+
+/** The field problems of a rejected command (validation errors), by JSON path. */
+export function errorProblems(error: unknown): IpcError["problems"] {
+  return isIpcError(error) ? error.problems : [];
+}
+
+/** The connections that keep a type from being deleted. */
+export function errorDependents(error: unknown): string[] {
+  return isIpcError(error) ? error.dependents : [];
 }

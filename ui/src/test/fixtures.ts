@@ -1,5 +1,5 @@
 // Sample values of the generated IPC types, shaped exactly like what the core returns.
-import type { Connection, TypeSummary, VaultStatus } from "../bindings";
+import type { Connection, TypeSummary, VaultView } from "../bindings";
 
 export function typeSummary(over: Partial<TypeSummary> = {}): TypeSummary {
   const slug = over.slug ?? "acme";
@@ -74,17 +74,26 @@ export const CONNECTIONS: Connection[] = [
   },
 ];
 
-export const KEYRING_VAULT: VaultStatus = {
-  initialized: true,
-  mode: "keyring",
-  description: "OS keyring (Secret Service)",
-  keyring_available: true,
+export const KEYRING_VAULT: VaultView = {
+  status: {
+    initialized: true,
+    mode: "keyring",
+    description: "OS keyring (Secret Service)",
+    keyring_available: true,
+  },
+  unlocked: true,
+  needs_passphrase: false,
 };
 
-export const PASSPHRASE_VAULT: VaultStatus = {
-  initialized: true,
-  mode: "passphrase",
-  description: "passphrase",
-  keyring_available: false,
-  warning: "No OS keyring is available: only your passphrase protects the secrets on this machine.",
+export const PASSPHRASE_VAULT: VaultView = {
+  status: {
+    initialized: true,
+    mode: "passphrase",
+    description: "passphrase",
+    keyring_available: false,
+    warning:
+      "No OS keyring is available: only your passphrase protects the secrets on this machine.",
+  },
+  unlocked: true,
+  needs_passphrase: false,
 };

@@ -145,7 +145,10 @@ pub fn export(pb: &Patchbay, args: ExportArgs) -> Result<()> {
             ExportFormatArg::Scalekit => "scalekit.json",
         };
         for (slug, text) in &files {
-            write_atomically(&dir.join(format!("{slug}.{suffix}")), text.as_bytes())?;
+            patchbay_core::files::write_atomically(
+                &dir.join(format!("{slug}.{suffix}")),
+                text.as_bytes(),
+            )?;
         }
         eprintln!("wrote {} file(s) into {}", files.len(), dir.display());
         return Ok(());
@@ -154,37 +157,9 @@ pub fn export(pb: &Patchbay, args: ExportArgs) -> Result<()> {
     match args.output {
         None => print!("{text}"),
         Some(path) => {
-            write_atomically(&path, text.as_bytes())?;
+            patchbay_core::files::write_atomically(&path, text.as_bytes())?;
             eprintln!("wrote {}", path.display());
         }
     }
     Ok(())
-}
-
-/// Writes through a temporary file in the same folder and renames it into place, so a reader
-/// (or a crash) never sees half a bundle.
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let file_name = path
-        .file_name()
-        .with_context(|| format!("{} is not a file name", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.with_context(|| format!("cannot write {}", path.display()))
 }

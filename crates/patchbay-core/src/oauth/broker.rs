@@ -103,7 +103,6 @@ impl LoginBroker {
     pub fn start(self: &Arc<Self>, pb: &Patchbay, req: OAuthLoginRequest) -> Result<LoginStarted> {
         let auth_type = req.auth_type.or(Some(AuthType::Oauth2AuthorizationCode));
         let pattern = pb.pattern_for(&req.slug, auth_type)?;
-        let config = pattern.oauth_config.clone().unwrap_or_default();
         let mut secrets = BTreeMap::new();
         if let Some(s) = req.client_secret.filter(|s| !s.is_empty()) {
             secrets.insert("client_secret".to_string(), Secret::new(s));
@@ -115,6 +114,24 @@ impl LoginBroker {
             fields: req.fields,
             secrets,
         });
+        self.start_login(pb, start, pattern.oauth_config.unwrap_or_default())
+    }
+
+    /// Starts a new browser login for an existing connection (its grant was revoked or
+    /// expired); the connection keeps its name, fields and client secret.
+    pub fn start_reauthorize(self: &Arc<Self>, pb: &Patchbay, name: &str) -> Result<LoginStarted> {
+        let c = pb.get_connection(name)?;
+        let pattern = pb.pattern_for(&c.type_slug, Some(c.auth_type))?;
+        let start = LoginStart::Reauthorize(c.name);
+        self.start_login(pb, start, pattern.oauth_config.unwrap_or_default())
+    }
+
+    fn start_login(
+        self: &Arc<Self>,
+        pb: &Patchbay,
+        start: LoginStart,
+        config: crate::model::OAuthConfig,
+    ) -> Result<LoginStarted> {
         let (pending, listener) = match config.redirect_style {
             RedirectStyle::DeepLink => (pb.begin_login(start, DEEP_LINK_REDIRECT_URI)?, None),
             RedirectStyle::Loopback => {

@@ -53,6 +53,9 @@ pub struct ImportItem {
     pub changed_fields: Vec<String>,
     /// Connections that will be paused until approved, with the reason.
     pub paused_connections: Vec<String>,
+    /// The secrets a connection of this type asks for, as `pattern: field` (`api_key: api_key`):
+    /// what the person importing the bundle will need to have at hand. Bundles never hold them.
+    pub required_secrets: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
@@ -328,6 +331,16 @@ impl ImportItem {
             stored_as: stored_as.to_string(),
             changed_fields: Vec::new(),
             paused_connections: Vec::new(),
+            required_secrets: def
+                .auth_patterns
+                .iter()
+                .flat_map(|p| {
+                    p.fields
+                        .iter()
+                        .filter(|f| f.is_secret())
+                        .map(move |f| format!("{}: {}", p.auth_type, f.field_name))
+                })
+                .collect(),
         }
     }
 }

@@ -83,6 +83,11 @@ impl Patchbay {
         Ok(self.master_key.get_or_init(|| key))
     }
 
+    /// Whether the master key is open in this `Patchbay` (nothing is probed or unlocked).
+    pub fn is_unlocked(&self) -> bool {
+        self.master_key.get().is_some()
+    }
+
     /// Unlocks the vault now (e.g. to fail early before asking for secrets).
     pub fn unlock(&self) -> Result<()> {
         self.master_key().map(|_| ())

@@ -13,7 +13,7 @@ use crate::template;
 pub use urls::{check_endpoint_url, check_web_url, is_loopback_host};
 
 /// One problem: where (a JSON-style path) and what.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct Problem {
     pub path: String,
     pub message: String,

@@ -1,0 +1,27 @@
+//! What the desktop window asks of the core, in shapes that cross IPC.
+//!
+//! The Tauri commands in `src-tauri/` are one-line adapters onto this module (DESIGN.md,
+//! "Layout"): forms arrive as the serializable types here and are turned into the core's own
+//! requests; results go back as masked, serializable types (invariant 1: no secret value is ever
+//! serialized). Logic the window needs — paging a 20 MB response body, cancelling a request in
+//! flight, running an async operation on its own `Patchbay` — lives here so it is tested without
+//! a window.
+
+mod body_view;
+mod error;
+mod forms;
+mod ops;
+mod sharing;
+mod tester;
+mod worker;
+
+pub use body_view::{BodyDocument, BodyMode, BodyPage, BodySearch, MAX_DISPLAY_LINE_CHARS};
+pub use error::IpcError;
+pub use forms::{ConnectForm, SchemaImport, TesterBody, TesterRequest, TypeCheck};
+pub use ops::{
+    connect_client_credentials, curl_masked, disconnect, preview, reauthorize_client_credentials,
+    unlock_with, VaultView,
+};
+pub use sharing::{apply_import, export_to_file, preview_import, ExportFormat};
+pub use tester::{BodyInfo, Tester, TesterResult, DISPLAY_LIMIT_BYTES, TESTER_MAX_BODY_BYTES};
+pub use worker::{run_detached, Borrowed, Opener};
