@@ -12,7 +12,7 @@ UI_SOURCES := $(shell find ui/src ui/public -type f 2>/dev/null) ui/index.html u
 # compiles patchbay-app (clippy, the window tests) needs it first.
 UI_DIST := ui/dist/index.html
 
-.PHONY: setup ui run bindings schema lint test-rust test-ui test-e2e test-fuzz test
+.PHONY: setup ui run bindings schema lint test-rust test-ui test-e2e test-fuzz test bench-window
 
 ## setup: install missing Debian packages, UI packages and cargo tools
 setup:
@@ -71,3 +71,9 @@ tests/oidc-provider/node_modules/.package-lock.json: tests/oidc-provider/package
 
 ui/node_modules/.package-lock.json: ui/package-lock.json
 	cd ui && npm ci --no-audit --no-fund
+
+## bench-window: start time and idle memory of the window against a bare Tauri window (release)
+bench-window: $(UI_DIST)
+	cargo build --release -p patchbay-app -p patchbay-cli
+	CARGO_TARGET_DIR=target/bench-bare cargo build --release --manifest-path bench/bare-window/Cargo.toml
+	xvfb-run -a dbus-run-session -- scripts/with-keyring.sh python3 bench/desktop_window.py

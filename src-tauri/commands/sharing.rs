@@ -41,3 +41,27 @@ pub async fn export_types(
 ) -> Reply<u64> {
     state.with(|pb| desktop::export_to_file(pb, &slugs, format, &path))
 }
+
+/// What importing a file dropped on the window would do (its text, read by the page).
+#[tauri::command]
+pub async fn preview_dropped_import(
+    state: State<'_, AppState>,
+    name: String,
+    text: String,
+    format: ImportFormat,
+    policy: ConflictPolicy,
+) -> Reply<ImportReport> {
+    state.with(|pb| desktop::preview_dropped(pb, &name, &text, format, policy))
+}
+
+/// Imports a file dropped on the window, all or nothing.
+#[tauri::command]
+pub async fn apply_dropped_import(
+    state: State<'_, AppState>,
+    name: String,
+    text: String,
+    format: ImportFormat,
+    policy: ConflictPolicy,
+) -> Reply<ImportReport> {
+    state.with(|pb| desktop::apply_dropped(pb, &name, &text, format, policy))
+}

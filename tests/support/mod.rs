@@ -5,7 +5,9 @@
 //! Each `tests/e2e_*.rs` file compiles this module into its own binary and uses only part of it.
 #![allow(dead_code)]
 
+pub mod api_server;
 pub mod driver;
+pub mod probe;
 pub mod seed;
 pub mod session;
 pub mod wait;

@@ -1,12 +1,18 @@
 //! One window test's world: a seeded throwaway data folder, `tauri-driver`, and a WebDriver
 //! session on the app. Dropping it ends the driver (and with it the app) and deletes the folder.
 
+use std::path::{Path, PathBuf};
+
 use thirtyfour::WebDriver;
 
 use super::{driver::TauriDriver, seed};
 
 pub struct Session {
     pub window: WebDriver,
+    /// The app's data folder (`PATCHBAY_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// A scratch folder for the test's own files (exports, saved bodies).
+    pub files: PathBuf,
     // Dropped after `window`, in this order: the driver's process group, then the data folder.
     _driver: TauriDriver,
     _scratch: tempfile::TempDir,
@@ -15,11 +21,18 @@ pub struct Session {
 /// Opens the app on a data folder seeded with [`seed::TYPES`]; `None` when the test is skipped
 /// (see [`super::tools_or_skip`]).
 pub async fn open_seeded(test: &str) -> Option<Session> {
+    open_with(test, seed::seed_two_types).await
+}
+
+/// Opens the app on a data folder that `seed` prepared (it may leave it empty).
+pub async fn open_with(test: &str, seed: impl FnOnce(&Path)) -> Option<Session> {
     let tools = super::tools_or_skip(test)?;
     let app = super::app_binary();
     let scratch = tempfile::tempdir().expect("temp dir");
     let data_dir = scratch.path().join("data");
-    seed::seed_two_types(&data_dir);
+    let files = scratch.path().join("files");
+    std::fs::create_dir_all(&files).expect("create the scratch folder");
+    seed(&data_dir);
     let driver = TauriDriver::start(
         &tools,
         &[("PATCHBAY_DATA_DIR", data_dir.as_path())],
@@ -29,6 +42,8 @@ pub async fn open_seeded(test: &str) -> Option<Session> {
     let window = driver.session(&app).await;
     Some(Session {
         window,
+        data_dir,
+        files,
         _driver: driver,
         _scratch: scratch,
     })

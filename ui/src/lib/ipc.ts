@@ -95,6 +95,20 @@ export const previewImport = (path: string, format: ImportFormat, policy: Confli
   invoke<ImportReport>("preview_import", { path, format, policy });
 export const applyImport = (path: string, format: ImportFormat, policy: ConflictPolicy) =>
   invoke<ImportReport>("apply_import", { path, format, policy });
+/** Import of a file dropped on the window: the page reads its text (HTML drag and drop gives
+ *  no path; Tauri's own drop events would need the event permission, which the window lacks). */
+export const previewDroppedImport = (
+  name: string,
+  text: string,
+  format: ImportFormat,
+  policy: ConflictPolicy,
+) => invoke<ImportReport>("preview_dropped_import", { name, text, format, policy });
+export const applyDroppedImport = (
+  name: string,
+  text: string,
+  format: ImportFormat,
+  policy: ConflictPolicy,
+) => invoke<ImportReport>("apply_dropped_import", { name, text, format, policy });
 export const exportTypes = (slugs: string[], format: ExportFormat, path: string) =>
   invoke<number>("export_types", { slugs, format, path });
 

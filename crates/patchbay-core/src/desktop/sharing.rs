@@ -43,6 +43,43 @@ pub fn apply_import(
     pb.import(&path.display().to_string(), &text, format, policy, false)
 }
 
+/// The size limit of a dropped file's text (the same as a file read from disk).
+fn check_dropped(name: &str, text: &str) -> Result<()> {
+    if text.len() > crate::import::MAX_IMPORT_BYTES {
+        return Err(crate::CoreError::Invalid(format!(
+            "{name}: the file is {} MiB; imports are limited to {} MiB",
+            text.len() / (1024 * 1024),
+            crate::import::MAX_IMPORT_BYTES / (1024 * 1024)
+        )));
+    }
+    Ok(())
+}
+
+/// [`preview_import`] of a file dropped on the window: the web view reads a dropped file's
+/// text (HTML drag and drop gives it no path), `name` is its file name for errors and origin.
+pub fn preview_dropped(
+    pb: &Patchbay,
+    name: &str,
+    text: &str,
+    format: ImportFormat,
+    policy: ConflictPolicy,
+) -> Result<ImportReport> {
+    check_dropped(name, text)?;
+    pb.import(name, text, format, policy, true)
+}
+
+/// [`apply_import`] of a dropped file.
+pub fn apply_dropped(
+    pb: &Patchbay,
+    name: &str,
+    text: &str,
+    format: ImportFormat,
+    policy: ConflictPolicy,
+) -> Result<ImportReport> {
+    check_dropped(name, text)?;
+    pb.import(name, text, format, policy, false)
+}
+
 /// Writes the types `slugs` to `path` (atomically); returns the bytes written.
 pub fn export_to_file(
     pb: &Patchbay,
