@@ -274,3 +274,30 @@ fn export_to_a_file_then_import_it_elsewhere_with_a_preview() {
         .expect_err("missing file");
     assert!(error.to_string().contains("missing.json"), "{error}");
 }
+
+#[test]
+fn the_import_preview_lists_conflicts_that_applying_refuses() {
+    let server = TestServer::start();
+    let dir = setup(&server);
+    let pb = open(dir.path());
+    let file = dir.path().join("changed.patchbay.json");
+    let mut def = pb.get_type("acme").expect("type").def;
+    def.base_url = "https://elsewhere.example/api".into();
+    std::fs::write(
+        &file,
+        patchbay_core::bundle::write_bundle(&[&def]).expect("bundle"),
+    )
+    .expect("write");
+    let preview = desktop::preview_import(&pb, &file, ImportFormat::Auto, ConflictPolicy::Fail)
+        .expect("a preview, not a refusal");
+    assert_eq!(preview.items[0].action, ImportAction::Conflict);
+    assert!(preview.items[0]
+        .changed_fields
+        .contains(&"base_url".to_string()));
+    desktop::apply_import(&pb, &file, ImportFormat::Auto, ConflictPolicy::Fail)
+        .expect_err("fail refuses conflicts");
+    let replace = desktop::preview_import(&pb, &file, ImportFormat::Auto, ConflictPolicy::Replace)
+        .expect("preview");
+    assert_eq!(replace.items[0].action, ImportAction::Replace);
+    assert_eq!(replace.items[0].paused_connections.len(), 1);
+}

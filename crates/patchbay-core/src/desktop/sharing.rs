@@ -22,6 +22,8 @@ pub enum ExportFormat {
 
 /// What an import of `path` would do (nothing is written): one line per type with its
 /// field-level changes, the connections it would pause, the secrets it needs, and the notes.
+/// Conflicts are listed (action `conflict`) under the `fail` policy rather than refused, so the
+/// person can pick another policy; applying under `fail` still refuses them.
 pub fn preview_import(
     pb: &Patchbay,
     path: &Path,
@@ -29,7 +31,7 @@ pub fn preview_import(
     policy: ConflictPolicy,
 ) -> Result<ImportReport> {
     let text = read_import_file(path)?;
-    pb.import(&path.display().to_string(), &text, format, policy, true)
+    pb.plan_import(&path.display().to_string(), &text, format, policy)
 }
 
 /// Imports `path`, all or nothing.
@@ -65,7 +67,7 @@ pub fn preview_dropped(
     policy: ConflictPolicy,
 ) -> Result<ImportReport> {
     check_dropped(name, text)?;
-    pb.import(name, text, format, policy, true)
+    pb.plan_import(name, text, format, policy)
 }
 
 /// [`apply_import`] of a dropped file.

@@ -103,6 +103,26 @@ impl Patchbay {
         self.import_converted(source, converted, policy, dry_run)
     }
 
+    /// What an import would do, conflicts included, whatever the policy: the preview a person
+    /// reads before choosing a conflict policy (the `fail` policy's refusal is for applying).
+    /// Nothing is written.
+    pub fn plan_import(
+        &self,
+        source: &str,
+        text: &str,
+        format: ImportFormat,
+        policy: ConflictPolicy,
+    ) -> Result<ImportReport> {
+        let converted = convert(source, text, format)?;
+        let defs = converted.defs;
+        self.store().write(|tx| {
+            let mut report = plan(tx, source, &defs, policy, true)?;
+            report.format = converted.format;
+            report.notes = converted.notes;
+            Ok(report)
+        })
+    }
+
     fn import_converted(
         &self,
         source: &str,
