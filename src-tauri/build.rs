@@ -18,6 +18,8 @@ const COMMANDS: &[&str] = &[
     "read_openapi",
     "list_connections",
     "connection_secrets",
+    "connect_inputs",
+    "env_name_for",
     "connect",
     "connect_client_credentials",
     "start_oauth_login",

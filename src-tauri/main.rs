@@ -35,6 +35,8 @@ fn main() {
             commands::types::read_openapi,
             commands::connections::list_connections,
             commands::connections::connection_secrets,
+            commands::connections::connect_inputs,
+            commands::connections::env_name_for,
             commands::connections::connect,
             commands::connections::connect_client_credentials,
             commands::connections::start_oauth_login,

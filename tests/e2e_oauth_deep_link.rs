@@ -21,20 +21,27 @@ use std::time::Duration;
 use patchbay_core::model::IntegrationDef;
 use patchbay_core::{OpenOptions, Patchbay};
 use serde_json::Value;
-use support::{driver::TauriDriver, wait};
+use support::{driver::TauriDriver, probe, wait};
 use thirtyfour::prelude::*;
 
 const LOAD: Duration = Duration::from_secs(30);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_deep_link_finishes_the_login_and_bad_links_are_refused() {
-    let test = "a_deep_link_finishes_the_login_and_bad_links_are_refused";
-    let Some(tools) = support::tools_or_skip(test) else {
-        return;
-    };
-    let Some(server) = oidc::OidcServer::start(&[]) else {
-        return;
-    };
+/// The app on a data folder with a deep-link OAuth type `acme` at a running oidc-provider, and
+/// the scripted browser writing the redirect it reaches to `capture`.
+struct World {
+    window: WebDriver,
+    app: std::path::PathBuf,
+    data_dir: std::path::PathBuf,
+    capture: std::path::PathBuf,
+    server: oidc::OidcServer,
+    // Dropped last: the driver (and with it the app), then the folder.
+    _driver: TauriDriver,
+    _scratch: tempfile::TempDir,
+}
+
+async fn world(test: &str) -> Option<World> {
+    let tools = support::tools_or_skip(test)?;
+    let server = oidc::OidcServer::start(&[])?;
     let scratch = tempfile::tempdir().expect("temp dir");
     let data_dir = scratch.path().join("data");
     let mut def = server.type_def("acme", "oauth2_authorization_code", "basic_header");
@@ -67,7 +74,90 @@ async fn a_deep_link_finishes_the_login_and_bad_links_are_refused() {
             .map_err(|e| e.to_string())
     })
     .await;
+    Some(World {
+        window,
+        app,
+        data_dir,
+        capture,
+        server,
+        _driver: driver,
+        _scratch: scratch,
+    })
+}
 
+/// Waits for the scripted browser to reach the provider's redirect, and returns it.
+async fn captured_redirect(capture: &Path) -> String {
+    wait::until("the browser to reach the redirect", LOAD, || async {
+        match std::fs::read_to_string(capture) {
+            Ok(s) if s.starts_with("patchbay://") => Ok(s),
+            _ => Err("not yet".to_string()),
+        }
+    })
+    .await
+}
+
+/// The connect dialog's "Connect in browser": the login finishes through the forwarded deep
+/// link and the dialog hands over to the tester on the new connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_connect_dialog_logs_in_through_the_browser_and_the_deep_link() {
+    let Some(w) = world("the_connect_dialog_logs_in_through_the_browser_and_the_deep_link").await
+    else {
+        return;
+    };
+    let window = &w.window;
+    let step = Duration::from_secs(10);
+    probe::click(window, "type-connect", step).await;
+    probe::find(window, "connect-dialog", step).await;
+    probe::fill(window, "connect-name", "Acme bob", step).await;
+    probe::fill(window, "connect-field-client_id", "patchbay-basic", step).await;
+    probe::fill(
+        window,
+        "connect-field-client_secret",
+        "test-client-secret",
+        step,
+    )
+    .await;
+    probe::click(window, "connect-browser", step).await;
+    probe::text_contains(
+        window,
+        "oauth-redirect-uri",
+        "patchbay://oauth/callback",
+        step,
+    )
+    .await;
+    let link = captured_redirect(&w.capture).await;
+    forward(&w.app, &link);
+    // Connected: the dialog closes and the tester opens on the new connection.
+    wait::until("the connection in the tester", LOAD, || async {
+        let picked = window
+            .find(probe::css("tester-connection"))
+            .await
+            .map_err(|e| e.to_string())?
+            .prop("value")
+            .await
+            .map_err(|e| e.to_string())?;
+        match picked {
+            Some(name) if name == "Acme bob" => Ok(()),
+            other => Err(format!("{other:?}")),
+        }
+    })
+    .await;
+    assert_eq!(connections(&w.data_dir)[0].name, "Acme bob");
+    let page = probe::page_text(window).await;
+    assert!(
+        !page.contains("test-client-secret"),
+        "the client secret left the page"
+    );
+    window.clone().quit().await.expect("close the window");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deep_link_finishes_the_login_and_bad_links_are_refused() {
+    let test = "a_deep_link_finishes_the_login_and_bad_links_are_refused";
+    let Some(w) = world(test).await else {
+        return;
+    };
+    let (window, app, data_dir, server) = (&w.window, &w.app, &w.data_dir, &w.server);
     let started = invoke(
         &window,
         "start_oauth_login",
@@ -86,14 +176,7 @@ async fn a_deep_link_finishes_the_login_and_bad_links_are_refused() {
             .contains("code_challenge_method=S256"),
         "{started}"
     );
-    wait::until("the browser to reach the redirect", LOAD, || async {
-        match std::fs::read_to_string(&capture) {
-            Ok(s) if s.starts_with("patchbay://") => Ok(()),
-            _ => Err("not yet".to_string()),
-        }
-    })
-    .await;
-    let real = std::fs::read_to_string(&capture).expect("captured redirect");
+    let real = captured_redirect(&w.capture).await;
     let state = url::Url::parse(&real)
         .expect("redirect URL")
         .query_pairs()
@@ -159,7 +242,7 @@ async fn a_deep_link_finishes_the_login_and_bad_links_are_refused() {
         "Patchbay"
     );
 
-    window.quit().await.expect("close the window");
+    window.clone().quit().await.expect("close the window");
 }
 
 /// Starts the app binary a second time with `link` as its only argument, as the OS does for a

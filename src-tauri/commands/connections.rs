@@ -1,7 +1,7 @@
 //! Connections: connect, list (masked), rename, replace a secret, approve, re-authorize,
 //! disconnect.
 
-use patchbay_core::desktop::{self, ConnectForm, IpcError};
+use patchbay_core::desktop::{self, ConnectForm, IpcError, PatternInputs};
 use patchbay_core::model::{Connection, SecretSummary};
 use patchbay_core::oauth::{LoginReport, LoginStarted, OAuthLoginRequest};
 use patchbay_core::{Patchbay, Secret};
@@ -22,6 +22,18 @@ pub async fn connection_secrets(
     name: String,
 ) -> Reply<Vec<SecretSummary>> {
     state.with(|pb| pb.masked_secrets(&name))
+}
+
+/// The inputs the connect dialog shows, per auth pattern of type `slug`.
+#[tauri::command]
+pub async fn connect_inputs(state: State<'_, AppState>, slug: String) -> Reply<Vec<PatternInputs>> {
+    state.with(|pb| pb.get_type(&slug).map(|t| PatternInputs::of_type(&t)))
+}
+
+/// The `CUSTOM_API_…` variable a connection name gets; `None` when it has no letter or digit.
+#[tauri::command]
+pub async fn env_name_for(name: String) -> Reply<Option<String>> {
+    Ok(patchbay_core::envname::env_name(&name))
 }
 
 /// Connects a static-credential pattern (API key, bearer, basic, custom headers, HMAC, none).

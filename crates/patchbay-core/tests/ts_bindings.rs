@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use patchbay_core::desktop::{
-    BodyInfo, BodyMode, BodyPage, BodySearch, ConnectForm, ExportFormat, IpcError, SchemaImport,
-    TesterBody, TesterRequest, TesterResult, TypeCheck, VaultView,
+    BodyInfo, BodyMode, BodyPage, BodySearch, ConnectForm, ExportFormat, IpcError, PatternInputs,
+    SchemaImport, TesterBody, TesterRequest, TesterResult, TypeCheck, VaultView,
 };
 use patchbay_core::import::{ImportFormat, ImportNote, NoteKind};
 use patchbay_core::model::{
@@ -114,6 +114,7 @@ fn render_all(cfg: &Config) -> Rendered {
         ConflictPolicy,
         ExportFormat,
         VaultView,
+        PatternInputs,
     );
     check_dependencies(cfg, &out);
     let index = index_file(&out);
@@ -202,6 +203,7 @@ fn check_dependencies(cfg: &Config, out: &Rendered) {
         ConflictPolicy,
         ExportFormat,
         VaultView,
+        PatternInputs,
     );
     assert!(
         missing.is_empty(),

@@ -52,6 +52,7 @@ export type { OAuthTokenInfo } from "./OAuthTokenInfo";
 export type { Origin } from "./Origin";
 export type { Outcome } from "./Outcome";
 export type { ParameterLocation } from "./ParameterLocation";
+export type { PatternInputs } from "./PatternInputs";
 export type { Problem } from "./Problem";
 export type { Purpose } from "./Purpose";
 export type { RedirectStyle } from "./RedirectStyle";

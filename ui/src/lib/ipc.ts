@@ -20,6 +20,7 @@ import type {
   LoginReport,
   LoginStarted,
   OAuthLoginRequest,
+  PatternInputs,
   RequestPreview,
   SchemaImport,
   SecretSummary,
@@ -52,6 +53,10 @@ export const readOpenapi = (path: string) => invoke<SchemaImport>("read_openapi"
 export const listConnections = () => invoke<Connection[]>("list_connections");
 export const connectionSecrets = (name: string) =>
   invoke<SecretSummary[]>("connection_secrets", { name });
+/** The inputs the connect dialog shows, per auth pattern (the core decides which are secret). */
+export const connectInputs = (slug: string) => invoke<PatternInputs[]>("connect_inputs", { slug });
+/** The `CUSTOM_API_…` variable a connection name would get (`null`: no letter or digit). */
+export const envNameFor = (name: string) => invoke<string | null>("env_name_for", { name });
 export const connect = (form: ConnectForm) => invoke<Connection>("connect", { form });
 export const connectClientCredentials = (form: ConnectForm) =>
   invoke<Connection>("connect_client_credentials", { form });

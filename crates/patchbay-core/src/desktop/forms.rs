@@ -192,3 +192,32 @@ impl SchemaImport {
         })
     }
 }
+
+/// What the connect dialog asks for, per auth pattern of a type: the core's own list of inputs
+/// (declared fields, account fields, and the OAuth client credentials it always asks for), each
+/// with `secret` decided, so the dialog never re-implements those rules.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct PatternInputs {
+    pub auth_type: AuthType,
+    pub inputs: Vec<crate::model::FieldSpec>,
+}
+
+impl PatternInputs {
+    pub fn of_type(t: &crate::model::IntegrationType) -> Vec<PatternInputs> {
+        t.def
+            .auth_patterns
+            .iter()
+            .map(|p| PatternInputs {
+                auth_type: p.auth_type,
+                inputs: p
+                    .connection_fields()
+                    .into_iter()
+                    .map(|mut f| {
+                        f.secret = Some(f.is_secret());
+                        f
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+}

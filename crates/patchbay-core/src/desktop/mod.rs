@@ -17,7 +17,7 @@ mod worker;
 
 pub use body_view::{BodyDocument, BodyMode, BodyPage, BodySearch, MAX_DISPLAY_LINE_CHARS};
 pub use error::IpcError;
-pub use forms::{ConnectForm, SchemaImport, TesterBody, TesterRequest, TypeCheck};
+pub use forms::{ConnectForm, PatternInputs, SchemaImport, TesterBody, TesterRequest, TypeCheck};
 pub use ops::{
     connect_client_credentials, curl_masked, disconnect, preview, reauthorize_client_credentials,
     unlock_with, VaultView,
