@@ -159,7 +159,7 @@ async fn a_deep_link_finishes_the_login_and_bad_links_are_refused() {
     };
     let (window, app, data_dir, server) = (&w.window, &w.app, &w.data_dir, &w.server);
     let started = invoke(
-        &window,
+        window,
         "start_oauth_login",
         r#"{"request": {"slug": "acme", "name": "Acme alice",
             "fields": {"client_id": "patchbay-basic"}, "client_secret": "test-client-secret"}}"#,
@@ -207,9 +207,9 @@ async fn a_deep_link_finishes_the_login_and_bad_links_are_refused() {
         (real.clone(), false, "used already"),
     ];
     for (n, (link, ok, said)) in cases.iter().enumerate() {
-        forward(&app, link);
+        forward(app, link);
         let reports = wait::until("the app to report on the link", LOAD, || async {
-            let r = invoke(&window, "oauth_logins", "{}").await;
+            let r = invoke(window, "oauth_logins", "{}").await;
             match r.as_array() {
                 Some(a) if a.len() > n => Ok(a.clone()),
                 _ => Err(format!("{r}")),
@@ -223,12 +223,12 @@ async fn a_deep_link_finishes_the_login_and_bad_links_are_refused() {
             "{link}: {report}"
         );
         assert_eq!(
-            connections(&data_dir).len(),
+            connections(data_dir).len(),
             usize::from(n >= 4),
             "after {link}"
         );
     }
-    let c = &connections(&data_dir)[0];
+    let c = &connections(data_dir)[0];
     assert_eq!(c.name, "Acme alice");
     let info = c.oauth.as_ref().expect("token information");
     assert_eq!(info.account.as_deref(), Some("alice@example.test"));
