@@ -58,6 +58,9 @@ async fn create_connect_test_export_delete_import() {
         })?
     })
     .await;
+    // Saved: the editor shows the stored type, its live check clean.
+    probe::gone(w, "field-error", UPDATE).await;
+    probe::scroll_to(w, "type-editor").await;
     screenshot(w, "type-editor.png").await;
 
     // Connect an account to it.
@@ -96,6 +99,7 @@ async fn create_connect_test_export_delete_import() {
         Some(CANARY),
         "the upstream received the real key"
     );
+    probe::scroll_to(w, "preview-url").await;
     screenshot(w, "tester.png").await;
     assert_no_canary(w, "after the test request").await;
 
@@ -203,6 +207,7 @@ async fn a_20_mb_response_is_shown_and_the_window_keeps_answering() {
         "only the visible lines are in the page: {}",
         lines.len()
     );
+    probe::scroll_to(w, "response").await;
     screenshot(w, "large-response.png").await;
 
     // The window still answers: a click on another view shows it within a second.

@@ -138,3 +138,32 @@ pub async fn text_contains(
     )
     .await
 }
+
+/// Scrolls the element with `testid` to the top of its scroll container (for screenshots).
+pub async fn scroll_to(window: &WebDriver, testid: &str) {
+    window
+        .execute(
+            "const e = document.querySelector(`[data-testid=\"${arguments[0]}\"]`);
+             if (e) e.scrollIntoView({ block: 'start' });",
+            vec![serde_json::Value::String(testid.to_string())],
+        )
+        .await
+        .expect("scroll the page");
+}
+
+/// Waits until no element with `testid` is shown.
+pub async fn gone(window: &WebDriver, testid: &str, timeout: Duration) {
+    wait::until(&format!("no [data-testid={testid}]"), timeout, || async {
+        let left = window
+            .find_all(css(testid))
+            .await
+            .map_err(|e| e.to_string())?
+            .len();
+        if left == 0 {
+            Ok(())
+        } else {
+            Err(format!("{left} left"))
+        }
+    })
+    .await
+}

@@ -305,8 +305,12 @@ impl Run<'_> {
         self.end_hop(end);
         let response = self.head.take().map(|mut head| {
             let body = std::mem::take(&mut self.body);
+            // Decided before masking: a mask is shorter than the secret it replaces, and a body
+            // kept whole must not read as cut short because of it.
+            let kept_all = body.exact && body.data.len() as u64 >= body.size;
             head.body =
                 CapturedBody::new(self.redactor.mask_bytes(body.data), body.size, body.exact);
+            head.body.truncated = !kept_all;
             head
         });
         let error = result.err();
