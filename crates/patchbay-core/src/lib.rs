@@ -27,7 +27,7 @@ mod patchbay;
 
 pub use error::{CoreError, Result};
 pub use patchbay::{
-    ConflictPolicy, ConnectRequest, ImportAction, ImportItem, ImportReport, LoginStart,
+    ConflictPolicy, ConnectRequest, FieldDiff, ImportAction, ImportItem, ImportReport, LoginStart,
     OpenOptions, Patchbay, Sent, REFRESH_MARGIN_SECS,
 };
 pub use secret::Secret;

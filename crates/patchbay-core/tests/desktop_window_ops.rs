@@ -294,6 +294,12 @@ fn the_import_preview_lists_conflicts_that_applying_refuses() {
     assert!(preview.items[0]
         .changed_fields
         .contains(&"base_url".to_string()));
+    let diff = &preview.items[0].field_diffs[0];
+    assert_eq!(diff.path, "base_url");
+    assert_eq!(
+        diff.after.as_deref(),
+        Some("\"https://elsewhere.example/api\"")
+    );
     desktop::apply_import(&pb, &file, ImportFormat::Auto, ConflictPolicy::Fail)
         .expect_err("fail refuses conflicts");
     let replace = desktop::preview_import(&pb, &file, ImportFormat::Auto, ConflictPolicy::Replace)

@@ -29,7 +29,7 @@ use patchbay_core::request::{
 };
 use patchbay_core::validate::Problem;
 use patchbay_core::vault::{VaultMode, VaultStatus};
-use patchbay_core::{ConflictPolicy, ImportAction, ImportItem, ImportReport};
+use patchbay_core::{ConflictPolicy, FieldDiff, ImportAction, ImportItem, ImportReport};
 use ts_rs::{Config, TS};
 
 /// Generated file name (`TypeSummary.ts`) → its contents.
@@ -115,6 +115,7 @@ fn render_all(cfg: &Config) -> Rendered {
         ExportFormat,
         VaultView,
         PatternInputs,
+        FieldDiff,
     );
     check_dependencies(cfg, &out);
     let index = index_file(&out);
@@ -204,6 +205,7 @@ fn check_dependencies(cfg: &Config, out: &Rendered) {
         ExportFormat,
         VaultView,
         PatternInputs,
+        FieldDiff,
     );
     assert!(
         missing.is_empty(),

@@ -21,6 +21,7 @@ export type { Connection } from "./Connection";
 export type { ConnectionStatus } from "./ConnectionStatus";
 export type { ExportFormat } from "./ExportFormat";
 export type { FailureKind } from "./FailureKind";
+export type { FieldDiff } from "./FieldDiff";
 export type { FieldMutation } from "./FieldMutation";
 export type { FieldSpec } from "./FieldSpec";
 export type { HeaderLine } from "./HeaderLine";

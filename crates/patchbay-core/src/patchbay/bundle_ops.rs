@@ -51,6 +51,8 @@ pub struct ImportItem {
     pub stored_as: String,
     /// Top-level fields that differ from the stored type.
     pub changed_fields: Vec<String>,
+    /// Every changed value, with its path and its value before and after.
+    pub field_diffs: Vec<super::FieldDiff>,
     /// Connections that will be paused until approved, with the reason.
     pub paused_connections: Vec<String>,
     /// The secrets a connection of this type asks for, as `pattern: field` (`api_key: api_key`):
@@ -266,6 +268,7 @@ fn plan(
                     }
                 };
                 item.changed_fields = changed;
+                item.field_diffs = super::field_diff::field_diffs(&old.def, def);
                 item
             }
         };
@@ -350,6 +353,7 @@ impl ImportItem {
             action,
             stored_as: stored_as.to_string(),
             changed_fields: Vec::new(),
+            field_diffs: Vec::new(),
             paused_connections: Vec::new(),
             required_secrets: def
                 .auth_patterns

@@ -3,6 +3,7 @@
 
 mod bundle_ops;
 mod connection_ops;
+mod field_diff;
 mod oauth_ops;
 mod request_ops;
 mod type_ops;
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 pub use bundle_ops::{ConflictPolicy, ImportAction, ImportItem, ImportReport};
 pub use connection_ops::ConnectRequest;
+pub use field_diff::FieldDiff;
 pub use oauth_ops::{LoginStart, REFRESH_MARGIN_SECS};
 pub use request_ops::Sent;
 

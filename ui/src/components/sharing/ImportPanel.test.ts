@@ -34,6 +34,7 @@ function item(over: Partial<ImportItem> = {}): ImportItem {
     action: "create",
     stored_as: slug,
     changed_fields: [],
+    field_diffs: [],
     paused_connections: [],
     required_secrets: [],
     ...over,
@@ -52,6 +53,9 @@ const REPLACING = report(
       display_name: "Globex CRM",
       action: "replace",
       changed_fields: ["base_url", "auth_patterns"],
+      field_diffs: [
+        { path: "base_url", before: '"https://old.globex.example"', after: '"https://api.globex.example"' },
+      ],
       paused_connections: ["Globex prod: base URL host changes to api.globex.example"],
       required_secrets: ["oauth2_authorization_code: client_secret"],
     }),
@@ -107,6 +111,10 @@ describe("preview", () => {
     expect(globex.getByTestId("import-action")).toHaveAttribute("data-action", "replace");
     expect(globex.getByTestId("changed-fields")).toHaveTextContent("base_url");
     expect(globex.getByTestId("changed-fields")).toHaveTextContent("auth_patterns");
+    const diff = globex.getByTestId("field-diff");
+    expect(diff).toHaveAttribute("data-path", "base_url");
+    expect(diff).toHaveTextContent("https://old.globex.example");
+    expect(diff).toHaveTextContent("https://api.globex.example");
     const paused = globex.getByTestId("paused-connections");
     expect(paused).toHaveTextContent("Globex prod: base URL host changes to api.globex.example");
     expect(paused).toHaveTextContent("approve them in Connections");

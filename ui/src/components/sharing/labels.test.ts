@@ -15,6 +15,7 @@ function report(actions: ImportAction[]): ImportReport {
       action,
       stored_as: `t${i}`,
       changed_fields: [],
+      field_diffs: [],
       paused_connections: [],
       required_secrets: [],
     })),
