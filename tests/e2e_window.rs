@@ -10,7 +10,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::{seed, session, wait};
+use support::{probe, seed, session, wait};
 use thirtyfour::prelude::*;
 
 /// How long the window may take to start and show data (a cold debug build under Xvfb on two
@@ -75,10 +75,10 @@ async fn the_catalog_lists_seeded_types_and_filters_them() {
     session.window.quit().await.expect("close the window");
 }
 
-/// At the window's minimum size (900x600, tauri.conf.json) nothing scrolls sideways.
+/// At the window's minimum size (900x600, tauri.conf.json) no view scrolls sideways.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_layout_fits_the_minimum_window_size() {
-    let Some(session) = session::open_seeded("the_layout_fits_the_minimum_window_size").await
+async fn every_view_fits_the_minimum_window_size() {
+    let Some(session) = session::open_seeded("every_view_fits_the_minimum_window_size").await
     else {
         return;
     };
@@ -89,36 +89,100 @@ async fn the_layout_fits_the_minimum_window_size() {
         .set_window_rect(0, 0, 900, 600)
         .await
         .expect("resize the window");
-    let widths = wait::until("the page to lay out at 900px", UPDATE, || async {
-        let ret = window
-            .execute(
-                "const main = document.querySelector('main');
-                 return [window.innerWidth, document.documentElement.scrollWidth,
-                         main.clientWidth, main.scrollWidth];",
-                Vec::new(),
-            )
-            .await
-            .map_err(|e| e.to_string())?;
-        let widths: Vec<u32> = ret.convert().map_err(|e| e.to_string())?;
-        if widths[0] == 900 {
-            Ok(widths)
-        } else {
-            Err(format!("{widths:?}"))
-        }
-    })
-    .await;
-    let [viewport, page, main, main_content] = widths[..] else {
-        panic!("unexpected widths {widths:?}");
-    };
-    assert!(
-        page <= viewport,
-        "the page is {page}px wide in a {viewport}px window"
-    );
-    assert!(
-        main_content <= main,
-        "the catalog is {main_content}px wide in {main}px"
-    );
+    // (how to reach it, what shows it is there)
+    let views = [
+        ("nav-catalog", "type-list"),
+        ("type-open", "type-editor"),
+        ("nav-connections", "connections"),
+        ("nav-tester", "tester"),
+        ("nav-sharing", "sharing"),
+    ];
+    for (open, shown) in views {
+        probe::click(window, open, UPDATE).await;
+        probe::find(window, shown, UPDATE).await;
+        let widths = wait::until("the page to lay out at 900px", UPDATE, || async {
+            let ret = window
+                .execute(
+                    "const main = document.querySelector('main');
+                     return [window.innerWidth, document.documentElement.scrollWidth,
+                             main.clientWidth, main.scrollWidth];",
+                    Vec::new(),
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+            let widths: Vec<u32> = ret.convert().map_err(|e| e.to_string())?;
+            if widths[0] == 900 {
+                Ok(widths)
+            } else {
+                Err(format!("{widths:?}"))
+            }
+        })
+        .await;
+        let [viewport, page, main, main_content] = widths[..] else {
+            panic!("unexpected widths {widths:?}");
+        };
+        assert!(
+            page <= viewport,
+            "{shown}: the page is {page}px wide in a {viewport}px window"
+        );
+        assert!(
+            main_content <= main,
+            "{shown}: the view is {main_content}px wide in {main}px"
+        );
+    }
 
+    session.window.quit().await.expect("close the window");
+}
+
+/// Dark mode follows the system: with GTK's dark preference the page's colours are dark.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_theme_follows_the_system_dark_preference() {
+    let Some(session) = session::open_seeded_with_env(
+        "the_theme_follows_the_system_dark_preference",
+        &[("GTK_THEME", "Adwaita:dark")],
+    )
+    .await
+    else {
+        return;
+    };
+    let window = &session.window;
+    wait::until("the catalog", LOAD, || catalog(window, 2)).await;
+    let dark: bool = window
+        .execute(
+            "return window.matchMedia('(prefers-color-scheme: dark)').matches;",
+            Vec::new(),
+        )
+        .await
+        .expect("ask the page")
+        .convert()
+        .expect("a bool");
+    assert!(dark, "the page sees the system's dark preference");
+    let background: String = window
+        .execute(
+            "return getComputedStyle(document.body).backgroundColor;",
+            Vec::new(),
+        )
+        .await
+        .expect("ask the page")
+        .convert()
+        .expect("a colour");
+    let channels: Vec<u32> = background
+        .trim_start_matches("rgba(")
+        .trim_start_matches("rgb(")
+        .trim_end_matches(')')
+        .split(',')
+        .take(3)
+        .filter_map(|c| c.trim().parse().ok())
+        .collect();
+    assert!(
+        channels.len() == 3 && channels.iter().all(|c| *c < 80),
+        "a dark background, not {background}"
+    );
+    let png = tokio::time::timeout(UPDATE * 3, window.screenshot_as_png())
+        .await
+        .expect("the screenshot command did not answer in time")
+        .expect("screenshot");
+    support::save_screenshot("catalog-dark.png", &png);
     session.window.quit().await.expect("close the window");
 }
 

@@ -24,8 +24,21 @@ pub async fn open_seeded(test: &str) -> Option<Session> {
     open_with(test, seed::seed_two_types).await
 }
 
+/// [`open_seeded`] with extra environment variables for the app (`GTK_THEME`, …).
+pub async fn open_seeded_with_env(test: &str, env: &[(&str, &str)]) -> Option<Session> {
+    open_with_env(test, seed::seed_two_types, env).await
+}
+
 /// Opens the app on a data folder that `seed` prepared (it may leave it empty).
 pub async fn open_with(test: &str, seed: impl FnOnce(&Path)) -> Option<Session> {
+    open_with_env(test, seed, &[]).await
+}
+
+async fn open_with_env(
+    test: &str,
+    seed: impl FnOnce(&Path),
+    env: &[(&str, &str)],
+) -> Option<Session> {
     let tools = super::tools_or_skip(test)?;
     let app = super::app_binary();
     let scratch = tempfile::tempdir().expect("temp dir");
@@ -33,12 +46,9 @@ pub async fn open_with(test: &str, seed: impl FnOnce(&Path)) -> Option<Session> 
     let files = scratch.path().join("files");
     std::fs::create_dir_all(&files).expect("create the scratch folder");
     seed(&data_dir);
-    let driver = TauriDriver::start(
-        &tools,
-        &[("PATCHBAY_DATA_DIR", data_dir.as_path())],
-        scratch.path().join("tauri-driver.log"),
-    )
-    .await;
+    let mut vars: Vec<(&str, &Path)> = vec![("PATCHBAY_DATA_DIR", data_dir.as_path())];
+    vars.extend(env.iter().map(|(k, v)| (*k, Path::new(*v))));
+    let driver = TauriDriver::start(&tools, &vars, scratch.path().join("tauri-driver.log")).await;
     let window = driver.session(&app).await;
     Some(Session {
         window,
