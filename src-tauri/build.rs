@@ -41,8 +41,6 @@ const COMMANDS: &[&str] = &[
     "preview_import",
     "apply_import",
     "export_types",
-    "preview_dropped_import",
-    "apply_dropped_import",
     "vault_status",
     "unlock_vault",
 ];

@@ -58,8 +58,6 @@ fn main() {
             commands::sharing::preview_import,
             commands::sharing::apply_import,
             commands::sharing::export_types,
-            commands::sharing::preview_dropped_import,
-            commands::sharing::apply_dropped_import,
             commands::vault::vault_status,
             commands::vault::unlock_vault,
         ])

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use patchbay_core::desktop::{
-    self, BodyMode, ExportFormat, IpcError, Opener, Tester, TesterBody, TesterRequest, TypeCheck,
+    self, BodyMode, ExportFormat, ImportSource, IpcError, Opener, Tester, TesterBody,
+    TesterRequest, TypeCheck,
 };
 use patchbay_core::import::ImportFormat;
 use patchbay_core::model::{AuthType, IntegrationDef};
@@ -21,6 +22,12 @@ fn opener(dir: &std::path::Path) -> Opener {
     Opener {
         data_dir: dir.to_path_buf(),
         passphrase: Some(Secret::new("correct horse battery staple")),
+    }
+}
+
+fn src(path: &std::path::Path) -> ImportSource {
+    ImportSource::File {
+        path: path.to_path_buf(),
     }
 }
 
@@ -250,8 +257,9 @@ fn export_to_a_file_then_import_it_elsewhere_with_a_preview() {
 
     let other = tempfile::tempdir().expect("tempdir");
     let pb2 = open(other.path());
-    let preview = desktop::preview_import(&pb2, &file, ImportFormat::Auto, ConflictPolicy::Fail)
-        .expect("preview");
+    let preview =
+        desktop::preview_import(&pb2, &src(&file), ImportFormat::Auto, ConflictPolicy::Fail)
+            .expect("preview");
     assert!(preview.dry_run);
     assert_eq!(preview.items[0].action, ImportAction::Create);
     assert!(
@@ -266,12 +274,18 @@ fn export_to_a_file_then_import_it_elsewhere_with_a_preview() {
         "a preview writes nothing"
     );
 
-    desktop::apply_import(&pb2, &file, ImportFormat::Auto, ConflictPolicy::Fail).expect("import");
+    desktop::apply_import(&pb2, &src(&file), ImportFormat::Auto, ConflictPolicy::Fail)
+        .expect("import");
     assert_eq!(pb2.get_type("acme").expect("imported").def.slug, "acme");
 
     let missing = dir.path().join("missing.json");
-    let error = desktop::preview_import(&pb2, &missing, ImportFormat::Auto, ConflictPolicy::Fail)
-        .expect_err("missing file");
+    let error = desktop::preview_import(
+        &pb2,
+        &src(&missing),
+        ImportFormat::Auto,
+        ConflictPolicy::Fail,
+    )
+    .expect_err("missing file");
     assert!(error.to_string().contains("missing.json"), "{error}");
 }
 
@@ -288,8 +302,9 @@ fn the_import_preview_lists_conflicts_that_applying_refuses() {
         patchbay_core::bundle::write_bundle(&[&def]).expect("bundle"),
     )
     .expect("write");
-    let preview = desktop::preview_import(&pb, &file, ImportFormat::Auto, ConflictPolicy::Fail)
-        .expect("a preview, not a refusal");
+    let preview =
+        desktop::preview_import(&pb, &src(&file), ImportFormat::Auto, ConflictPolicy::Fail)
+            .expect("a preview, not a refusal");
     assert_eq!(preview.items[0].action, ImportAction::Conflict);
     assert!(preview.items[0]
         .changed_fields
@@ -300,10 +315,52 @@ fn the_import_preview_lists_conflicts_that_applying_refuses() {
         diff.after.as_deref(),
         Some("\"https://elsewhere.example/api\"")
     );
-    desktop::apply_import(&pb, &file, ImportFormat::Auto, ConflictPolicy::Fail)
+    desktop::apply_import(&pb, &src(&file), ImportFormat::Auto, ConflictPolicy::Fail)
         .expect_err("fail refuses conflicts");
-    let replace = desktop::preview_import(&pb, &file, ImportFormat::Auto, ConflictPolicy::Replace)
-        .expect("preview");
+    let replace = desktop::preview_import(
+        &pb,
+        &src(&file),
+        ImportFormat::Auto,
+        ConflictPolicy::Replace,
+    )
+    .expect("preview");
     assert_eq!(replace.items[0].action, ImportAction::Replace);
     assert_eq!(replace.items[0].paused_connections.len(), 1);
+}
+
+#[test]
+fn a_dropped_file_is_imported_from_its_text_with_the_same_limit() {
+    let server = TestServer::start();
+    let dir = setup(&server);
+    let pb = open(dir.path());
+    let text = pb.export_bundle(&["acme".into()]).expect("export");
+    let other = tempfile::tempdir().expect("tempdir");
+    let pb2 = open(other.path());
+    let dropped = ImportSource::Dropped {
+        name: "shared.patchbay.json".into(),
+        text,
+    };
+    let report = desktop::apply_import(&pb2, &dropped, ImportFormat::Auto, ConflictPolicy::Fail)
+        .expect("import");
+    assert_eq!(report.source, "shared.patchbay.json");
+    assert_eq!(
+        pb2.get_type("acme")
+            .expect("imported")
+            .origin_source
+            .as_deref(),
+        Some("shared.patchbay.json")
+    );
+
+    let huge = ImportSource::Dropped {
+        name: "huge.json".into(),
+        text: " ".repeat(patchbay_core::import::MAX_IMPORT_BYTES + 1),
+    };
+    let error = desktop::preview_import(&pb2, &huge, ImportFormat::Auto, ConflictPolicy::Fail)
+        .expect_err("too large");
+    assert!(
+        error
+            .to_string()
+            .starts_with("huge.json: the file is 64 MiB"),
+        "{error}"
+    );
 }

@@ -37,6 +37,7 @@ export type { ImportFormat } from "./ImportFormat";
 export type { ImportItem } from "./ImportItem";
 export type { ImportNote } from "./ImportNote";
 export type { ImportReport } from "./ImportReport";
+export type { ImportSource } from "./ImportSource";
 export type { InputType } from "./InputType";
 export type { IntegrationDef } from "./IntegrationDef";
 export type { IntegrationType } from "./IntegrationType";

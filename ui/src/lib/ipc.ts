@@ -14,6 +14,7 @@ import type {
   HistoryEntry,
   ImportFormat,
   ImportReport,
+  ImportSource,
   IntegrationDef,
   IntegrationType,
   IpcError,
@@ -96,24 +97,12 @@ export const history = (connection: string, limit = 50) =>
 
 // ---- sharing ----
 
-export const previewImport = (path: string, format: ImportFormat, policy: ConflictPolicy) =>
-  invoke<ImportReport>("preview_import", { path, format, policy });
-export const applyImport = (path: string, format: ImportFormat, policy: ConflictPolicy) =>
-  invoke<ImportReport>("apply_import", { path, format, policy });
-/** Import of a file dropped on the window: the page reads its text (HTML drag and drop gives
- *  no path; Tauri's own drop events would need the event permission, which the window lacks). */
-export const previewDroppedImport = (
-  name: string,
-  text: string,
-  format: ImportFormat,
-  policy: ConflictPolicy,
-) => invoke<ImportReport>("preview_dropped_import", { name, text, format, policy });
-export const applyDroppedImport = (
-  name: string,
-  text: string,
-  format: ImportFormat,
-  policy: ConflictPolicy,
-) => invoke<ImportReport>("apply_dropped_import", { name, text, format, policy });
+/** What importing a picked or dropped file would do; nothing is written. */
+export const previewImport = (source: ImportSource, format: ImportFormat, policy: ConflictPolicy) =>
+  invoke<ImportReport>("preview_import", { source, format, policy });
+/** Imports a picked or dropped file, all or nothing. */
+export const applyImport = (source: ImportSource, format: ImportFormat, policy: ConflictPolicy) =>
+  invoke<ImportReport>("apply_import", { source, format, policy });
 export const exportTypes = (slugs: string[], format: ExportFormat, path: string) =>
   invoke<number>("export_types", { slugs, format, path });
 

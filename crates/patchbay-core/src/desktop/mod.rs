@@ -22,8 +22,6 @@ pub use ops::{
     connect_client_credentials, curl_masked, disconnect, preview, reauthorize_client_credentials,
     unlock_with, VaultView,
 };
-pub use sharing::{
-    apply_dropped, apply_import, export_to_file, preview_dropped, preview_import, ExportFormat,
-};
+pub use sharing::{apply_import, export_to_file, preview_import, ExportFormat, ImportSource};
 pub use tester::{BodyInfo, Tester, TesterResult, DISPLAY_LIMIT_BYTES, TESTER_MAX_BODY_BYTES};
 pub use worker::{run_detached, Borrowed, Opener};

@@ -1,13 +1,13 @@
 //! Import and export from files the person picked in a dialog or dropped on the window.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::files::{read_import_file, write_atomically};
-use crate::import::ImportFormat;
-use crate::{ConflictPolicy, ImportReport, Patchbay, Result};
+use crate::import::{ImportFormat, MAX_IMPORT_BYTES};
+use crate::{ConflictPolicy, CoreError, ImportReport, Patchbay, Result};
 
 /// What an export writes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -20,66 +20,67 @@ pub enum ExportFormat {
     Scalekit,
 }
 
-/// What an import of `path` would do (nothing is written): one line per type with its
-/// field-level changes, the connections it would pause, the secrets it needs, and the notes.
-/// Conflicts are listed (action `conflict`) under the `fail` policy rather than refused, so the
-/// person can pick another policy; applying under `fail` still refuses them.
+/// Where an import's text comes from: a file picked in the dialog (read here), or a file dropped
+/// on the window, whose text the page read (HTML drag and drop gives no path; Tauri's own drop
+/// events would need the event permission, which the window does not have).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ImportSource {
+    File {
+        #[ts(type = "string")]
+        path: PathBuf,
+    },
+    Dropped {
+        name: String,
+        text: String,
+    },
+}
+
+impl ImportSource {
+    /// The name errors and the imported types' origin give, and the text; both sources have
+    /// the same size limit.
+    fn read(&self) -> Result<(String, std::borrow::Cow<'_, str>)> {
+        match self {
+            ImportSource::File { path } => {
+                Ok((path.display().to_string(), read_import_file(path)?.into()))
+            }
+            ImportSource::Dropped { name, text } => {
+                if text.len() > MAX_IMPORT_BYTES {
+                    return Err(CoreError::Invalid(format!(
+                        "{name}: the file is {} MiB; imports are limited to {} MiB",
+                        text.len() / (1024 * 1024),
+                        MAX_IMPORT_BYTES / (1024 * 1024)
+                    )));
+                }
+                Ok((name.clone(), text.as_str().into()))
+            }
+        }
+    }
+}
+
+/// What an import would do (nothing is written): one line per type with its field-level
+/// changes, the connections it would pause, the secrets it needs, and the notes. Conflicts are
+/// listed (action `conflict`) under the `fail` policy rather than refused, so the person can
+/// pick another policy; applying under `fail` still refuses them.
 pub fn preview_import(
     pb: &Patchbay,
-    path: &Path,
+    source: &ImportSource,
     format: ImportFormat,
     policy: ConflictPolicy,
 ) -> Result<ImportReport> {
-    let text = read_import_file(path)?;
-    pb.plan_import(&path.display().to_string(), &text, format, policy)
+    let (name, text) = source.read()?;
+    pb.plan_import(&name, &text, format, policy)
 }
 
-/// Imports `path`, all or nothing.
+/// Imports, all or nothing.
 pub fn apply_import(
     pb: &Patchbay,
-    path: &Path,
+    source: &ImportSource,
     format: ImportFormat,
     policy: ConflictPolicy,
 ) -> Result<ImportReport> {
-    let text = read_import_file(path)?;
-    pb.import(&path.display().to_string(), &text, format, policy, false)
-}
-
-/// The size limit of a dropped file's text (the same as a file read from disk).
-fn check_dropped(name: &str, text: &str) -> Result<()> {
-    if text.len() > crate::import::MAX_IMPORT_BYTES {
-        return Err(crate::CoreError::Invalid(format!(
-            "{name}: the file is {} MiB; imports are limited to {} MiB",
-            text.len() / (1024 * 1024),
-            crate::import::MAX_IMPORT_BYTES / (1024 * 1024)
-        )));
-    }
-    Ok(())
-}
-
-/// [`preview_import`] of a file dropped on the window: the web view reads a dropped file's
-/// text (HTML drag and drop gives it no path), `name` is its file name for errors and origin.
-pub fn preview_dropped(
-    pb: &Patchbay,
-    name: &str,
-    text: &str,
-    format: ImportFormat,
-    policy: ConflictPolicy,
-) -> Result<ImportReport> {
-    check_dropped(name, text)?;
-    pb.plan_import(name, text, format, policy)
-}
-
-/// [`apply_import`] of a dropped file.
-pub fn apply_dropped(
-    pb: &Patchbay,
-    name: &str,
-    text: &str,
-    format: ImportFormat,
-    policy: ConflictPolicy,
-) -> Result<ImportReport> {
-    check_dropped(name, text)?;
-    pb.import(name, text, format, policy, false)
+    let (name, text) = source.read()?;
+    pb.import(&name, &text, format, policy, false)
 }
 
 /// Writes the types `slugs` to `path` (atomically); returns the bytes written.

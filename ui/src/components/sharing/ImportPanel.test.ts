@@ -14,8 +14,6 @@ vi.mock("../../lib/ipc", async (original) => ({
   ...(await original<typeof import("../../lib/ipc")>()),
   previewImport: vi.fn(),
   applyImport: vi.fn(),
-  previewDroppedImport: vi.fn(),
-  applyDroppedImport: vi.fn(),
 }));
 vi.mock("../../lib/files", () => ({ pickImportFile: vi.fn(), pickSavePath: vi.fn() }));
 vi.mock("./drop", () => ({ onFileDrop: vi.fn(), MAX_DROP_BYTES: 64 * 1024 * 1024 }));
@@ -25,6 +23,7 @@ const mockedFiles = vi.mocked(files);
 const mockedDrop = vi.mocked(drop);
 
 const FILE = "/home/ada/shared/team.patchbay.json";
+const PICKED = { kind: "file", path: FILE };
 
 function item(over: Partial<ImportItem> = {}): ImportItem {
   const slug = over.slug ?? "acme";
@@ -94,7 +93,7 @@ describe("preview", () => {
     await chooseFile();
 
     const preview = await screen.findByTestId("import-preview");
-    expect(mockedIpc.previewImport).toHaveBeenCalledWith(FILE, "auto", "fail");
+    expect(mockedIpc.previewImport).toHaveBeenCalledWith(PICKED, "auto", "fail");
     expect(within(preview).getByTestId("import-file")).toHaveTextContent("team.patchbay.json");
     expect(within(preview).getByTestId("import-detected-format")).toHaveTextContent("Patchbay bundle");
 
@@ -146,9 +145,9 @@ describe("preview", () => {
     await screen.findByTestId("import-preview");
 
     await user.selectOptions(screen.getByTestId("conflict-policy"), "replace");
-    expect(mockedIpc.previewImport).toHaveBeenLastCalledWith(FILE, "auto", "replace");
+    expect(mockedIpc.previewImport).toHaveBeenLastCalledWith(PICKED, "auto", "replace");
     await user.selectOptions(screen.getByTestId("import-format"), "openapi");
-    expect(mockedIpc.previewImport).toHaveBeenLastCalledWith(FILE, "openapi", "replace");
+    expect(mockedIpc.previewImport).toHaveBeenLastCalledWith(PICKED, "openapi", "replace");
   });
 
   it("does nothing when the file dialog is cancelled", async () => {
@@ -217,7 +216,7 @@ describe("conflicts", () => {
     expect(mockedIpc.applyImport).not.toHaveBeenCalled();
 
     await user.click(within(conflicts).getByTestId("conflict-use-rename"));
-    expect(mockedIpc.previewImport).toHaveBeenLastCalledWith(FILE, "auto", "rename");
+    expect(mockedIpc.previewImport).toHaveBeenLastCalledWith(PICKED, "auto", "rename");
     expect(screen.getByTestId("conflict-policy")).toHaveValue("rename");
     await waitFor(() => expect(screen.queryByTestId("import-conflicts")).toBeNull());
     expect(within(screen.getAllByTestId("import-item")[1]).getByTestId("import-action")).toHaveTextContent(
@@ -246,7 +245,7 @@ describe("apply", () => {
     await screen.findByTestId("import-preview");
 
     await user.click(screen.getByTestId("import-apply"));
-    expect(mockedIpc.applyImport).toHaveBeenCalledWith(FILE, "auto", "replace");
+    expect(mockedIpc.applyImport).toHaveBeenCalledWith(PICKED, "auto", "replace");
     const result = await screen.findByTestId("import-result");
     expect(result).toHaveTextContent("Imported from team.patchbay.json: 1 created, 1 replaced.");
     expect(result).toHaveTextContent("1 connection paused until you approve the new host in Connections");
@@ -277,7 +276,7 @@ describe("drag and drop", () => {
   const TEXT = '{"patchbay_bundle": 1, "types": []}';
 
   it("highlights the zone while dragging and previews the dropped file's text", async () => {
-    mockedIpc.previewDroppedImport.mockResolvedValue({ ...REPLACING, source: "dropped.json" });
+    mockedIpc.previewImport.mockResolvedValue({ ...REPLACING, source: "dropped.json" });
     render(ImportPanel, { onimported: vi.fn() });
     await waitFor(() => expect(dragHandler).toBeDefined());
     const zone = screen.getByTestId("drop-zone");
@@ -288,15 +287,18 @@ describe("drag and drop", () => {
     dragHandler!({ type: "drop", files: [dropped("dropped.json", TEXT)] });
     await waitFor(() => expect(zone).toHaveAttribute("data-dragging", "false"));
     await waitFor(() =>
-      expect(mockedIpc.previewDroppedImport).toHaveBeenCalledWith("dropped.json", TEXT, "auto", "fail"),
+      expect(mockedIpc.previewImport).toHaveBeenCalledWith(
+        { kind: "dropped", name: "dropped.json", text: TEXT },
+        "auto",
+        "fail",
+      ),
     );
     expect(await screen.findByTestId("import-file")).toHaveTextContent("dropped.json");
-    expect(mockedIpc.previewImport).not.toHaveBeenCalled();
   });
 
-  it("re-previews and imports a dropped file through the dropped-file commands", async () => {
-    mockedIpc.previewDroppedImport.mockResolvedValue(REPLACING);
-    mockedIpc.applyDroppedImport.mockResolvedValue({ ...REPLACING, dry_run: false });
+  it("re-previews and imports a dropped file by its text", async () => {
+    mockedIpc.previewImport.mockResolvedValue(REPLACING);
+    mockedIpc.applyImport.mockResolvedValue({ ...REPLACING, dry_run: false });
     const onimported = vi.fn();
     const user = userEvent.setup();
     render(ImportPanel, { onimported });
@@ -306,10 +308,10 @@ describe("drag and drop", () => {
     expect(screen.getByTestId("drop-note")).toHaveTextContent("only the first is read");
 
     await user.selectOptions(screen.getByTestId("conflict-policy"), "skip");
-    expect(mockedIpc.previewDroppedImport).toHaveBeenLastCalledWith("a.json", TEXT, "auto", "skip");
+    const source = { kind: "dropped", name: "a.json", text: TEXT };
+    expect(mockedIpc.previewImport).toHaveBeenLastCalledWith(source, "auto", "skip");
     await user.click(screen.getByTestId("import-apply"));
-    expect(mockedIpc.applyDroppedImport).toHaveBeenCalledWith("a.json", TEXT, "auto", "skip");
-    expect(mockedIpc.applyImport).not.toHaveBeenCalled();
+    expect(mockedIpc.applyImport).toHaveBeenCalledWith(source, "auto", "skip");
     await screen.findByTestId("import-result");
     expect(onimported).toHaveBeenCalledOnce();
   });
@@ -323,7 +325,7 @@ describe("drag and drop", () => {
       "huge.json: the file is 100 MiB; imports are limited to 64 MiB",
     );
     expect(text).not.toHaveBeenCalled();
-    expect(mockedIpc.previewDroppedImport).not.toHaveBeenCalled();
+    expect(mockedIpc.previewImport).not.toHaveBeenCalled();
   });
 
   it("stops listening when the panel goes away", async () => {
