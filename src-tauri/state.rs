@@ -34,7 +34,7 @@ impl AppState {
         match opened {
             Ok((patchbay, opener)) => AppState {
                 broker: Some(Arc::new(LoginBroker::new(
-                    opener.data_dir.clone(),
+                    opener.clone(),
                     Box::new(SystemBrowser),
                 ))),
                 core: Ok(Mutex::new(patchbay)),
@@ -98,6 +98,9 @@ impl AppState {
         let unlocked = patchbay_core::desktop::unlock_with(&opener)?;
         if let Ok(core) = &self.core {
             *core.lock().unwrap_or_else(|e| e.into_inner()) = unlocked;
+        }
+        if let Some(broker) = &self.broker {
+            broker.set_opener(opener.clone());
         }
         *self.opener.lock().unwrap_or_else(|e| e.into_inner()) = Some(opener);
         Ok(())

@@ -9,15 +9,15 @@
 //! it from a thread of its own.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::desktop::Opener;
 use crate::model::{AuthType, RedirectStyle, DEEP_LINK_REDIRECT_URI};
-use crate::{ConnectRequest, LoginStart, OpenOptions, Patchbay, Result, Secret};
+use crate::{ConnectRequest, LoginStart, Patchbay, Result, Secret};
 
 use super::loopback::{self, LoopbackListener};
 use super::{BrowserOpener, Callback, LoginRegistry, OAuthError};
@@ -81,16 +81,18 @@ pub struct LoginReport {
 }
 
 pub struct LoginBroker {
-    data_dir: PathBuf,
+    /// How a finishing login opens the data folder (with the passphrase of a passphrase vault,
+    /// once the window has been unlocked).
+    opener: Mutex<Opener>,
     registry: LoginRegistry,
     browser: Box<dyn BrowserOpener + Send + Sync>,
     reports: Mutex<Vec<LoginReport>>,
 }
 
 impl LoginBroker {
-    pub fn new(data_dir: PathBuf, browser: Box<dyn BrowserOpener + Send + Sync>) -> LoginBroker {
+    pub fn new(opener: Opener, browser: Box<dyn BrowserOpener + Send + Sync>) -> LoginBroker {
         LoginBroker {
-            data_dir,
+            opener: Mutex::new(opener),
             registry: LoginRegistry::new(),
             browser,
             reports: Mutex::new(Vec::new()),
@@ -184,6 +186,11 @@ impl LoginBroker {
         report
     }
 
+    /// Uses `opener` from now on (the window was unlocked with a passphrase).
+    pub fn set_opener(&self, opener: Opener) {
+        *self.opener.lock().unwrap_or_else(|e| e.into_inner()) = opener;
+    }
+
     /// The most recent finished logins, oldest first.
     pub fn reports(&self) -> Vec<LoginReport> {
         self.reports.lock().map(|r| r.clone()).unwrap_or_default()
@@ -192,7 +199,12 @@ impl LoginBroker {
     fn try_finish(&self, redirect: &str) -> Result<String> {
         let callback = Callback::parse(redirect)?;
         let pending = self.registry.take(&callback.state)?;
-        let pb = Patchbay::open(OpenOptions::new(self.data_dir.clone()))?;
+        let opener = self
+            .opener
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let pb = opener.open()?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
