@@ -127,6 +127,14 @@ def measure(binary, selector, env):
     finally:
         os.killpg(driver.pid, 15)
         driver.wait()
+        # Patchbay is a single-instance app: a start while the previous one is still exiting
+        # would forward to it and exit at once. Wait until it is gone.
+        deadline = time.time() + 10
+        while app_pid(binary) and time.time() < deadline:
+            time.sleep(0.05)
+        leftover = app_pid(binary)
+        if leftover:
+            os.kill(leftover, 9)
 
 
 def main():

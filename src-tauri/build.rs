@@ -29,6 +29,7 @@ const COMMANDS: &[&str] = &[
     "rename_connection",
     "set_secret",
     "approve_connection",
+    "set_agent_writes",
     "disconnect",
     "preview_request",
     "curl_request",

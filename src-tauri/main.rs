@@ -46,6 +46,7 @@ fn main() {
             commands::connections::rename_connection,
             commands::connections::set_secret,
             commands::connections::approve_connection,
+            commands::connections::set_agent_writes,
             commands::connections::disconnect,
             commands::tester::preview_request,
             commands::tester::curl_request,

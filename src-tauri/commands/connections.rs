@@ -108,6 +108,16 @@ pub async fn approve_connection(state: State<'_, AppState>, name: String) -> Rep
     state.with(|pb| pb.approve_connection(&name))
 }
 
+/// Lets agents (the MCP server) send writes through the connection, or stops them.
+#[tauri::command]
+pub async fn set_agent_writes(
+    state: State<'_, AppState>,
+    name: String,
+    allowed: bool,
+) -> Reply<Connection> {
+    state.with(|pb| pb.set_agent_writes(&name, allowed))
+}
+
 /// Revokes an OAuth grant (a refusal comes back as a warning) and deletes the connection.
 #[tauri::command]
 pub async fn disconnect(state: State<'_, AppState>, name: String) -> Reply<Option<String>> {

@@ -4,6 +4,7 @@
 //! The entry point is [`Patchbay`]: open it on a data folder and call its methods. Secrets enter
 //! as [`Secret`] values and never come back out of this crate in readable form.
 
+pub mod agent;
 pub mod bundle;
 pub mod data_dir;
 pub mod desktop;

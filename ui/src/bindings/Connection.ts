@@ -23,4 +23,9 @@ secret_keys: Array<string>, status: ConnectionStatus, last_error?: string, last_
 /**
  * OAuth connections: what is known about the current token (never its value).
  */
-oauth?: OAuthTokenInfo, };
+oauth?: OAuthTokenInfo, 
+/**
+ * Whether agents (the MCP server) may send requests that change things (anything but
+ * GET, HEAD and OPTIONS) through this connection. Off unless its owner turns it on.
+ */
+agent_writes: boolean, };

@@ -74,6 +74,9 @@ export const setSecret = (name: string, key: string, value: string) =>
   invoke<null>("set_secret", { name, key, value });
 export const approveConnection = (name: string) =>
   invoke<Connection>("approve_connection", { name });
+/** Lets agents (the MCP server) send writes through the connection, or stops them. */
+export const setAgentWrites = (name: string, allowed: boolean) =>
+  invoke<Connection>("set_agent_writes", { name, allowed });
 /** Revokes an OAuth grant, deletes the connection; resolves to the provider's warning, if any. */
 export const disconnect = (name: string) => invoke<string | null>("disconnect", { name });
 

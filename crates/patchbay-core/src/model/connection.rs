@@ -80,6 +80,10 @@ pub struct Connection {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oauth: Option<OAuthTokenInfo>,
+    /// Whether agents (the MCP server) may send requests that change things (anything but
+    /// GET, HEAD and OPTIONS) through this connection. Off unless its owner turns it on.
+    #[serde(default)]
+    pub agent_writes: bool,
 }
 
 /// An OAuth connection's token, described without its value.

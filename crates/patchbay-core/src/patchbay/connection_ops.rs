@@ -95,6 +95,7 @@ impl Patchbay {
             last_error: None,
             last_used_at: None,
             oauth: None,
+            agent_writes: false,
             created_at: now.clone(),
             updated_at: now.clone(),
         };
@@ -236,6 +237,14 @@ impl Patchbay {
     }
 
     /// Resumes a connection paused by a re-import that changed its type's host or auth.
+    /// Turns agent writes on or off for `name` (see [`Connection::agent_writes`]).
+    pub fn set_agent_writes(&self, name: &str, allowed: bool) -> Result<Connection> {
+        let c = self.get_connection(name)?;
+        self.store()
+            .write(|tx| connections::set_agent_writes(tx, &c.id, allowed, &store::now()))?;
+        self.get_connection(name)
+    }
+
     pub fn approve_connection(&self, name: &str) -> Result<Connection> {
         self.store().write(|tx| {
             let c = connections::by_name(tx, name)?.ok_or_else(|| connection_not_found(name))?;

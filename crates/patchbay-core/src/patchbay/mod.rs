@@ -1,6 +1,7 @@
 //! [`Patchbay`]: the one object the desktop app, the CLI and the tests talk to. It owns the
 //! store and unlocks the vault lazily — listing types never touches the keyring.
 
+mod agent_ops;
 mod bundle_ops;
 mod connection_ops;
 mod field_diff;

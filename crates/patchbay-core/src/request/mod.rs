@@ -55,6 +55,19 @@ pub(crate) use prepared::{prepare, Inputs};
 /// Re-exported for callers that cancel requests (the CLI on Ctrl-C, the desktop app's stop button).
 pub use tokio_util::sync::CancellationToken;
 
+/// A type's base URL with a connection's values filled in (`CUSTOM_API_<NAME>_BASE_URL`).
+pub fn render_base_url(
+    connection: &str,
+    template: &str,
+    pattern: &crate::model::AuthPattern,
+    fields: &std::collections::BTreeMap<String, String>,
+    secrets: &std::collections::BTreeMap<String, crate::Secret>,
+) -> Result<String, RequestError> {
+    let vars = std::collections::BTreeMap::new();
+    let values = values::Values::new(connection, pattern, fields, secrets, &vars);
+    Ok(render::render_base(template, &values)?.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use ts_rs::{Config, TS};

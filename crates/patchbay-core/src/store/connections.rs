@@ -9,7 +9,7 @@ use crate::{CoreError, Result};
 
 const SELECT: &str = "SELECT c.id, c.name, c.env_name, c.type_id, t.slug, c.auth_type, c.fields,
         c.status, c.last_error, c.last_used_at, c.created_at, c.updated_at,
-        o.token_type, o.expires_at, o.scope, o.account, o.refreshed_at
+        o.token_type, o.expires_at, o.scope, o.account, o.refreshed_at, c.agent_writes
     FROM connections c JOIN integration_types t ON t.id = c.type_id
     LEFT JOIN oauth_tokens o ON o.connection_id = c.id";
 
@@ -264,7 +264,18 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Connection> {
             }),
             None => None,
         },
+        agent_writes: r.get(17)?,
     })
+}
+
+/// Turns agent writes (non-GET requests from the MCP server) on or off for a connection.
+pub fn set_agent_writes(db: &Db, id: &str, allowed: bool, now: &str) -> Result<()> {
+    db.execute(
+        "UPDATE connections SET agent_writes = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, allowed, now],
+    )
+    .map_err(CoreError::store("updating a connection's agent writes"))?;
+    Ok(())
 }
 
 fn fields_json(fields: &BTreeMap<String, String>) -> String {

@@ -13,9 +13,10 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial", V1),
     (2, "request_history", V2),
     (3, "oauth_tokens", V3),
+    (4, "agent_writes", V4),
 ];
 
-pub const LATEST_VERSION: i64 = 3;
+pub const LATEST_VERSION: i64 = 4;
 
 const V1: &str = r#"
 CREATE TABLE integration_types (
@@ -118,6 +119,12 @@ CREATE TABLE oauth_tokens (
     refreshed_at   TEXT,
     updated_at     TEXT NOT NULL
 );
+"#;
+
+/// Agents (the MCP server, issue 7) may only read through a connection unless its owner turns
+/// writes on: the switch is per connection and off for every existing one.
+const V4: &str = r#"
+ALTER TABLE connections ADD COLUMN agent_writes INTEGER NOT NULL DEFAULT 0;
 "#;
 
 /// Brings `conn` to [`LATEST_VERSION`], refusing a database from a newer Patchbay.

@@ -17,6 +17,7 @@ vi.mock("../../lib/ipc", async (original) => ({
   renameConnection: vi.fn(),
   setSecret: vi.fn(),
   approveConnection: vi.fn(),
+  setAgentWrites: vi.fn(),
   disconnect: vi.fn(),
   reauthorizeLogin: vi.fn(),
   reauthorizeClientCredentials: vi.fn(),
@@ -135,6 +136,17 @@ describe("actions", () => {
     expect(row("Acme prod").queryByTestId("connection-approve")).toBeNull();
     await user.click(row("Initech staging").getByTestId("connection-approve"));
     expect(mocked.approveConnection).toHaveBeenCalledWith("Initech staging");
+    expect(props.onchanged).toHaveBeenCalled();
+  });
+
+  it("turns agent writes on for one connection", async () => {
+    const user = userEvent.setup();
+    mocked.setAgentWrites.mockResolvedValue({ ...CONNECTIONS[0], agent_writes: true });
+    const props = show();
+    const box = row("Acme prod").getByTestId("connection-agent-writes");
+    expect(box).not.toBeChecked();
+    await user.click(box);
+    expect(mocked.setAgentWrites).toHaveBeenCalledWith("Acme prod", true);
     expect(props.onchanged).toHaveBeenCalled();
   });
 
