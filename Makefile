@@ -41,7 +41,7 @@ lint: $(UI_DIST)
 
 ## test-rust: the core's and the CLI's tests (including the bindings check), on a private D-Bus
 ##   session with a real, unlocked Secret Service so the keyring-mode vault tests run for real
-test-rust: tests/oidc-provider/node_modules/.package-lock.json
+test-rust: tests/oidc-provider/node_modules/.package-lock.json tests/mcp/node_modules/.package-lock.json
 	dbus-run-session -- scripts/with-keyring.sh env PATCHBAY_TEST_SECRET_SERVICE=1 \
 		cargo nextest run --workspace --exclude patchbay-app
 
@@ -68,6 +68,9 @@ $(UI_DIST): ui/node_modules/.package-lock.json $(UI_SOURCES)
 
 tests/oidc-provider/node_modules/.package-lock.json: tests/oidc-provider/package-lock.json
 	cd tests/oidc-provider && npm ci --no-audit --no-fund
+
+tests/mcp/node_modules/.package-lock.json: tests/mcp/package-lock.json
+	cd tests/mcp && npm ci --no-audit --no-fund
 
 ui/node_modules/.package-lock.json: ui/package-lock.json
 	cd ui && npm ci --no-audit --no-fund

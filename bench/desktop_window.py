@@ -28,8 +28,8 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cli_catalog import ROOT, bundle  # noqa: E402
 
-RUNS = 5
-TYPES = 1_000
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+TYPES = int(os.environ.get("BENCH_TYPES", "1000"))
 PATCHBAY = os.path.join(ROOT, "target/release/patchbay-app")
 CLI = os.path.join(ROOT, "target/release/patchbay")
 BARE = os.path.join(ROOT, "target/bench-bare/release/bare-window")

@@ -6,6 +6,9 @@
 #                     Xvfb + D-Bus + gnome-keyring for headless runs with a real Secret Service
 #   ui/node_modules   `npm ci`, when missing or older than ui/package-lock.json
 #   tests/oidc-provider/node_modules   the OAuth tests' authorization server, the same way
+#   tests/mcp/node_modules   server-everything, the upstream MCP server of the connector tests
+#   tests/mcp/.venv   the official MCP Python SDK (pip, pinned in tests/mcp/requirements.txt),
+#                     the real MCP client that drives `patchbay mcp` in the tests
 #   cargo tools       tauri-driver (window tests), cargo-nextest (test runner), cargo-fuzz
 #                     (the importers' fuzz targets), clippy, rustfmt
 #
@@ -17,6 +20,7 @@ DEBIAN_PACKAGES=(
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev libxdo-dev
   libdbus-1-dev pkg-config build-essential
   webkit2gtk-driver xvfb xauth dbus gnome-keyring xdg-utils desktop-file-utils
+  python3-venv
 )
 
 say() { printf 'setup: %s\n' "$*"; }
@@ -74,6 +78,22 @@ install_oidc_provider() {
   fi
 }
 
+install_mcp_test_parts() {
+  local stamp=tests/mcp/node_modules/.package-lock.json
+  if [[ ! -f "$stamp" || tests/mcp/package-lock.json -nt "$stamp" ]]; then
+    say "installing the test MCP server (npm ci in tests/mcp)"
+    (cd tests/mcp && npm ci --no-audit --no-fund)
+  fi
+  # pip leaves no stamp of its own: this file records the requirements it installed.
+  local venv=tests/mcp/.venv installed=tests/mcp/.venv/requirements.installed
+  if [[ ! -x "$venv/bin/python" ]] || ! cmp -s tests/mcp/requirements.txt "$installed"; then
+    say "installing the MCP Python SDK (pip, into tests/mcp/.venv)"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/mcp/requirements.txt
+    cp tests/mcp/requirements.txt "$installed"
+  fi
+}
+
 install_cargo_tools() {
   need_tool cargo "install Rust with rustup (https://rustup.rs)"
   if ! cargo_tool_present tauri-driver; then
@@ -98,5 +118,6 @@ install_debian_packages
 check_node
 install_ui_packages
 install_oidc_provider
+install_mcp_test_parts
 install_cargo_tools
 say "ok"

@@ -47,6 +47,50 @@ pub enum Command {
     Test(TestArgs),
     /// Requests made through connections, newest first
     History(HistoryArgs),
+    /// Serve Patchbay to AI agents over MCP (stdio): the catalog, call_api and one tool per
+    /// saved action; secrets stay here
+    Mcp,
+    /// Run a command with CUSTOM_API_<NAME> variables for connections (only in its environment)
+    Run(RunArgs),
+    /// The CUSTOM_API_* variables `patchbay run` would set (names only, never values)
+    Env(EnvArgs),
+    /// Talk to an upstream MCP server through a connection (is_mcp types): initialize, list its
+    /// tools, call one; prints the JSON-RPC exchange, masked
+    McpUpstream(McpUpstreamArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// A connection whose variables to set (repeat for several; default: every usable one)
+    #[arg(long = "connection", short = 'c', value_name = "NAME")]
+    pub connections: Vec<String>,
+    /// The command and its arguments, after `--`
+    #[arg(required = true, last = true, value_name = "CMD")]
+    pub command: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct EnvArgs {
+    /// Print the variable names (the only thing this command prints)
+    #[arg(long)]
+    pub names: bool,
+    /// Only these connections (repeat for several)
+    #[arg(long = "connection", short = 'c', value_name = "NAME")]
+    pub connections: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct McpUpstreamArgs {
+    /// The connection to the MCP server
+    pub connection: String,
+    /// Call this tool after listing the tools
+    #[arg(long, value_name = "TOOL")]
+    pub call: Option<String>,
+    /// The tool's arguments as a JSON object
+    #[arg(long, value_name = "JSON", default_value = "{}")]
+    pub args: String,
+    #[command(flatten)]
+    pub json: JsonFlag,
 }
 
 #[derive(Args, Debug, Clone, Copy)]
@@ -207,6 +251,13 @@ pub enum ConnectionsCommand {
     },
     /// Resume a connection paused because its type's host or auth changed on import
     Approve { name: String },
+    /// Let agents (patchbay mcp) send writes — POST, PUT, PATCH, DELETE — through a connection,
+    /// or stop them (reads are always allowed)
+    AgentWrites {
+        name: String,
+        #[arg(value_enum)]
+        state: OnOff,
+    },
     /// Disconnect: delete the connection and its secrets
     Delete { name: String },
     /// OAuth: log in again (browser) or fetch a new client-credentials token
@@ -304,4 +355,10 @@ pub struct HistoryArgs {
 pub enum VaultCommand {
     /// Which protection is active: the OS keyring or a passphrase
     Status(JsonFlag),
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnOff {
+    On,
+    Off,
 }

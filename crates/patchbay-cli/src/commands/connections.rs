@@ -97,6 +97,21 @@ pub fn run(pb: &Patchbay, cmd: ConnectionsCommand) -> Result<()> {
             println!("approved '{}'; status {}", c.name, c.status.as_str());
             Ok(())
         }
+        ConnectionsCommand::AgentWrites { name, state } => {
+            let c = pb.set_agent_writes(&name, state == crate::cli::OnOff::On)?;
+            if c.agent_writes {
+                println!(
+                    "agents may now send writes (POST, PUT, PATCH, DELETE) through '{}'",
+                    c.name
+                );
+            } else {
+                println!(
+                    "agents may only read (GET, HEAD, OPTIONS) through '{}'",
+                    c.name
+                );
+            }
+            Ok(())
+        }
         ConnectionsCommand::Delete { name } => {
             if let Some(warning) = oauth::revoke(pb, &name)? {
                 eprintln!("warning: the provider did not revoke the grant: {warning}");

@@ -1,7 +1,9 @@
 //! One module per command group; each function opens the core and makes one call into it.
 
+mod agents;
 mod bundle;
 mod connections;
+mod mcp_server;
 mod oauth;
 mod request;
 mod types;
@@ -28,6 +30,12 @@ pub fn run(command: Command, data_dir: PathBuf) -> Result<()> {
         Command::Request(args) => request::request(&pb, args),
         Command::Test(args) => request::test(&pb, args),
         Command::History(args) => request::history(&pb, args),
+        // It reads requests from stdin, so it never prompts: it opens the folder per call with
+        // the environment's vault settings (see mcp_server.rs).
+        Command::Mcp => mcp_server::serve(pb.data_dir().to_path_buf()),
+        Command::Run(args) => agents::run(&pb, args),
+        Command::Env(args) => agents::env(&pb, args),
+        Command::McpUpstream(args) => agents::mcp_upstream(&pb, args),
     }
 }
 
