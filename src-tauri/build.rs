@@ -39,6 +39,7 @@ const COMMANDS: &[&str] = &[
     "body_search",
     "save_body",
     "history",
+    "mcp_probe",
     "preview_import",
     "apply_import",
     "export_types",

@@ -56,6 +56,7 @@ fn main() {
             commands::tester::body_search,
             commands::tester::save_body,
             commands::tester::history,
+            commands::tester::mcp_probe,
             commands::sharing::preview_import,
             commands::sharing::apply_import,
             commands::sharing::export_types,

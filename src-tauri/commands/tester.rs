@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use patchbay_core::desktop::{self, BodyMode, BodyPage, BodySearch, TesterRequest, TesterResult};
+use patchbay_core::desktop::{
+    self, BodyMode, BodyPage, BodySearch, McpCall, McpProbe, TesterRequest, TesterResult,
+};
 use patchbay_core::request::{HistoryEntry, RequestPreview};
 use tauri::State;
 
@@ -82,4 +84,15 @@ pub async fn history(
     limit: u32,
 ) -> Reply<Vec<HistoryEntry>> {
     state.with(|pb| pb.history(Some(&connection), limit))
+}
+
+/// An `is_mcp` connection's server: initialize, list its tools, optionally call one; the whole
+/// JSON-RPC exchange comes back masked.
+#[tauri::command]
+pub async fn mcp_probe(
+    state: State<'_, AppState>,
+    connection: String,
+    call: Option<McpCall>,
+) -> Reply<McpProbe> {
+    Ok(desktop::mcp_probe(state.opener()?, connection, call).await?)
 }

@@ -10,9 +10,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use patchbay_core::agent::McpExchange;
 use patchbay_core::desktop::{
     BodyInfo, BodyMode, BodyPage, BodySearch, ConnectForm, ExportFormat, ImportSource, IpcError,
-    PatternInputs, SchemaImport, TesterBody, TesterRequest, TesterResult, TypeCheck, VaultView,
+    McpCall, McpProbe, McpToolInfo, PatternInputs, SchemaImport, TesterBody, TesterRequest,
+    TesterResult, TypeCheck, VaultView,
 };
 use patchbay_core::import::{ImportFormat, ImportNote, NoteKind};
 use patchbay_core::model::{
@@ -113,6 +115,10 @@ macro_rules! every_ipc_type {
             PatternInputs,
             FieldDiff,
             ImportSource,
+            McpExchange,
+            McpCall,
+            McpProbe,
+            McpToolInfo,
         )
     };
 }

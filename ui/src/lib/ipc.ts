@@ -20,6 +20,8 @@ import type {
   IpcError,
   LoginReport,
   LoginStarted,
+  McpCall,
+  McpProbe,
   OAuthLoginRequest,
   PatternInputs,
   RequestPreview,
@@ -97,6 +99,10 @@ export const saveBody = (requestId: string, path: string) =>
   invoke<number>("save_body", { requestId, path });
 export const history = (connection: string, limit = 50) =>
   invoke<HistoryEntry[]>("history", { connection, limit });
+
+/** An MCP connection's server: initialize, list tools, optionally call one (masked exchange). */
+export const mcpProbe = (connection: string, call?: McpCall) =>
+  invoke<McpProbe>("mcp_probe", { connection, call: call ?? null });
 
 // ---- sharing ----
 

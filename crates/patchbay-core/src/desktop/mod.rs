@@ -10,6 +10,7 @@
 mod body_view;
 mod error;
 mod forms;
+mod mcp;
 mod ops;
 mod sharing;
 mod tester;
@@ -18,6 +19,7 @@ mod worker;
 pub use body_view::{BodyDocument, BodyMode, BodyPage, BodySearch, MAX_DISPLAY_LINE_CHARS};
 pub use error::IpcError;
 pub use forms::{ConnectForm, PatternInputs, SchemaImport, TesterBody, TesterRequest, TypeCheck};
+pub use mcp::{mcp_probe, McpCall, McpProbe, McpToolInfo};
 pub use ops::{
     connect_client_credentials, curl_masked, disconnect, preview, reauthorize_client_credentials,
     unlock_with, VaultView,
