@@ -48,16 +48,7 @@ async fn create_connect_test_export_delete_import() {
     fill(w, "editor-base-url", &api.base_url(), UPDATE).await;
     fill(w, "apikey-header-name", "X-API-Key", UPDATE).await;
     click(w, "editor-save", UPDATE).await;
-    wait::until("the type to be saved", UPDATE, || async {
-        types_in(&session.data_dir).map(|n| {
-            if n == 1 {
-                Ok(())
-            } else {
-                Err(format!("{n} types"))
-            }
-        })?
-    })
-    .await;
+    wait_for_count("the type to be saved", 1, || types_in(&session.data_dir)).await;
     // Saved: the editor shows the stored type, its live check clean.
     probe::gone(w, "field-error", UPDATE).await;
     probe::scroll_to(w, "type-editor").await;
@@ -131,14 +122,8 @@ async fn create_connect_test_export_delete_import() {
     click(w, "nav-connections", UPDATE).await;
     click(w, "connection-disconnect", UPDATE).await;
     click(w, "confirm-disconnect", UPDATE).await;
-    wait::until("the connection to go", UPDATE, || async {
-        connections_in(&session.data_dir).map(|n| {
-            if n == 0 {
-                Ok(())
-            } else {
-                Err(format!("{n} connections"))
-            }
-        })?
+    wait_for_count("the connection to go", 0, || {
+        connections_in(&session.data_dir)
     })
     .await;
     click(w, "nav-catalog", UPDATE).await;
@@ -279,6 +264,20 @@ async fn click_slug(w: &WebDriver, testid: &str, slug: &str) {
             .map_err(|e| e.to_string())
     })
     .await;
+}
+
+/// Waits until `count()` (read from the data folder) is `expected`.
+async fn wait_for_count(what: &str, expected: usize, count: impl Fn() -> Result<usize, String>) {
+    wait::until(what, UPDATE, || {
+        let seen = count();
+        async move {
+            match seen? {
+                n if n == expected => Ok(()),
+                n => Err(format!("{n}, not {expected}")),
+            }
+        }
+    })
+    .await
 }
 
 fn types_in(dir: &Path) -> Result<usize, String> {

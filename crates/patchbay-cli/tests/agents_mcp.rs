@@ -70,6 +70,19 @@ fn add_agent_type(s: &Setup, base_url: &str) {
     .expect("connect");
 }
 
+/// The MCP client's Python, a server on 127.0.0.1, and a data folder with the agents type.
+fn agent_world(test: &str) -> Option<(PathBuf, TestServer, Setup)> {
+    let python = tool_or_skip(
+        test,
+        &repo().join("tests/mcp/.venv/bin/python"),
+        "the MCP Python SDK",
+    )?;
+    let server = TestServer::start();
+    let s = Setup::new(&format!("{}/api", server.url()));
+    add_agent_type(&s, &format!("{}/api", server.url()));
+    Some((python, server, s))
+}
+
 /// Runs the MCP client with `calls` and returns its transcript (stdout) and parsed JSON.
 fn mcp_session(s: &Setup, python: &Path, calls: Value) -> (String, Value) {
     let out = Command::new(python)
@@ -115,17 +128,11 @@ fn assert_no_secret(what: &str, text: &str) {
 
 #[test]
 fn an_mcp_client_lists_tools_and_calls_the_api_without_seeing_the_key() {
-    let test = "an_mcp_client_lists_tools_and_calls_the_api_without_seeing_the_key";
-    let Some(python) = tool_or_skip(
-        test,
-        &repo().join("tests/mcp/.venv/bin/python"),
-        "the MCP Python SDK",
-    ) else {
+    let Some((python, server, s)) =
+        agent_world("an_mcp_client_lists_tools_and_calls_the_api_without_seeing_the_key")
+    else {
         return;
     };
-    let server = TestServer::start();
-    let s = Setup::new(&format!("{}/api", server.url()));
-    add_agent_type(&s, &format!("{}/api", server.url()));
 
     let (raw, t) = mcp_session(
         &s,
@@ -235,17 +242,11 @@ fn an_mcp_client_lists_tools_and_calls_the_api_without_seeing_the_key() {
 
 #[test]
 fn a_failing_connection_is_refused_to_agents_with_the_reason() {
-    let test = "a_failing_connection_is_refused_to_agents_with_the_reason";
-    let Some(python) = tool_or_skip(
-        test,
-        &repo().join("tests/mcp/.venv/bin/python"),
-        "the MCP Python SDK",
-    ) else {
+    let Some((python, server, s)) =
+        agent_world("a_failing_connection_is_refused_to_agents_with_the_reason")
+    else {
         return;
     };
-    let server = TestServer::start();
-    let s = Setup::new(&format!("{}/api", server.url()));
-    add_agent_type(&s, &format!("{}/api", server.url()));
     // A failing test marks the connection failing.
     let _ = s.cmd().args(["test", "agent-key", "/status/401"]).output();
     let (raw, t) = mcp_session(
