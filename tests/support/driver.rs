@@ -60,15 +60,30 @@ impl TauriDriver {
             serde_json::json!({ "application": app.to_string_lossy() }),
         )
         .expect("capabilities are JSON");
-        WebDriver::new(format!("http://127.0.0.1:{}", self.port), caps)
-            .await
-            .unwrap_or_else(|e| {
-                panic!(
-                    "could not open a WebDriver session on {}: {e}\ntauri-driver log:\n{}",
-                    app.display(),
-                    self.log_text()
-                )
-            })
+        // WebKitWebDriver now and then never answers a new-session request (the app does not
+        // start; seen under load, for a bare Tauri window too): that is the driver, not the app,
+        // so the request is made again, at most three times, each bounded.
+        let mut failures = Vec::new();
+        for _ in 0..3 {
+            let url = format!("http://127.0.0.1:{}", self.port);
+            match tokio::time::timeout(Duration::from_secs(45), WebDriver::new(url, caps.clone()))
+                .await
+            {
+                Ok(Ok(window)) => return window,
+                Ok(Err(e)) => failures.push(e.to_string()),
+                Err(_) => failures.push("no answer within 45 s".to_string()),
+            }
+            eprintln!(
+                "retrying the WebDriver session: {}",
+                failures.last().map(String::as_str).unwrap_or("")
+            );
+        }
+        panic!(
+            "could not open a WebDriver session on {}: {}\ntauri-driver log:\n{}",
+            app.display(),
+            failures.join("; "),
+            self.log_text()
+        )
     }
 
     pub fn log_text(&self) -> String {
