@@ -48,13 +48,19 @@ pub fn read_import_file(path: &Path) -> Result<String> {
         source,
     };
     let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > MAX_IMPORT_BYTES as u64 {
+    check_import_size(&path.display().to_string(), size)?;
+    std::fs::read_to_string(path).map_err(io)
+}
+
+/// Refuses an import of `bytes` beyond the importers' limit, naming the file: the same words for
+/// a file read from disk and one dropped on the window.
+pub fn check_import_size(name: &str, bytes: u64) -> Result<()> {
+    if bytes > MAX_IMPORT_BYTES as u64 {
         return Err(CoreError::Invalid(format!(
-            "{}: the file is {} MiB; imports are limited to {} MiB",
-            path.display(),
-            size / (1024 * 1024),
+            "{name}: the file is {} MiB; imports are limited to {} MiB",
+            bytes / (1024 * 1024),
             MAX_IMPORT_BYTES / (1024 * 1024)
         )));
     }
-    std::fs::read_to_string(path).map_err(io)
+    Ok(())
 }

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::files::{read_import_file, write_atomically};
-use crate::import::{ImportFormat, MAX_IMPORT_BYTES};
-use crate::{ConflictPolicy, CoreError, ImportReport, Patchbay, Result};
+use crate::files::{check_import_size, read_import_file, write_atomically};
+use crate::import::ImportFormat;
+use crate::{ConflictPolicy, ImportReport, Patchbay, Result};
 
 /// What an export writes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -45,13 +45,7 @@ impl ImportSource {
                 Ok((path.display().to_string(), read_import_file(path)?.into()))
             }
             ImportSource::Dropped { name, text } => {
-                if text.len() > MAX_IMPORT_BYTES {
-                    return Err(CoreError::Invalid(format!(
-                        "{name}: the file is {} MiB; imports are limited to {} MiB",
-                        text.len() / (1024 * 1024),
-                        MAX_IMPORT_BYTES / (1024 * 1024)
-                    )));
-                }
+                check_import_size(name, text.len() as u64)?;
                 Ok((name.clone(), text.as_str().into()))
             }
         }

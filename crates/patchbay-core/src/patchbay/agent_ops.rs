@@ -1,15 +1,12 @@
-//! The parts of agent access that read the vault: the child environment of `patchbay run`, and
-//! a connection's rendered base URL.
+//! The part of agent access that reads the vault: the child environment of `patchbay run`.
 
 use std::collections::BTreeMap;
 
-use crate::agent::{plan_env, ChildEnv, EnvVar, VarSource};
-use crate::model::{Connection, ConnectionStatus};
+use crate::agent::{plan_env, ChildEnv, VarSource};
+use crate::model::{AuthPattern, Connection, ConnectionStatus, IntegrationType};
 use crate::request::RequestError;
-use crate::store::types;
-use crate::{CoreError, Result, Secret};
+use crate::{Result, Secret};
 
-use super::type_ops::type_not_found;
 use super::Patchbay;
 
 impl Patchbay {
@@ -41,25 +38,14 @@ impl Patchbay {
         Ok((picked, Vec::new()))
     }
 
-    fn env_plan_of(&self, c: &Connection) -> Result<Vec<EnvVar>> {
-        let t = types::by_id(self.store().conn(), &c.type_id)?
-            .ok_or_else(|| type_not_found(&c.type_slug))?;
-        let pattern = t.def.pattern(c.auth_type).ok_or_else(|| {
-            CoreError::Invalid(format!(
-                "connection '{}' uses the {} auth pattern, which its type '{}' no longer has",
-                c.name, c.auth_type, t.def.slug
-            ))
-        })?;
-        Ok(plan_env(c, pattern))
-    }
-
     /// The variable names `patchbay run` would set for `names` (all connections when empty);
     /// never a value, and the vault stays locked.
     pub fn env_names(&self, names: &[String]) -> Result<Vec<String>> {
         let (conns, _) = self.env_connections(names)?;
         let mut out = Vec::new();
         for c in &conns {
-            out.extend(self.env_plan_of(c)?.into_iter().map(|v| v.name));
+            let (_, pattern) = self.type_and_pattern(c)?;
+            out.extend(plan_env(c, &pattern).into_iter().map(|v| v.name));
         }
         Ok(out)
     }
@@ -76,11 +62,12 @@ impl Patchbay {
             if c.auth_type.is_oauth() {
                 self.ensure_fresh_token(&c.name, None).await?;
             }
-            for var in self.env_plan_of(c)? {
+            let (t, pattern) = self.type_and_pattern(c)?;
+            for var in plan_env(c, &pattern) {
                 let value = match &var.source {
                     VarSource::Secret(key) => self.open_secret(&c.id, key)?,
                     VarSource::Field(key) => c.fields.get(key).map(|v| Secret::new(v.clone())),
-                    VarSource::BaseUrl => Some(Secret::new(self.base_url_of(c)?)),
+                    VarSource::BaseUrl => Some(Secret::new(base_url(c, &t, &pattern)?)),
                 };
                 if let Some(value) = value {
                     env.vars.push((var.name, value));
@@ -89,25 +76,17 @@ impl Patchbay {
         }
         Ok(env)
     }
+}
 
-    /// The type's base URL with the connection's fields filled in.
-    pub fn base_url_of(&self, c: &Connection) -> Result<String> {
-        let t = types::by_id(self.store().conn(), &c.type_id)?
-            .ok_or_else(|| type_not_found(&c.type_slug))?;
-        let pattern = t
-            .def
-            .pattern(c.auth_type)
-            .cloned()
-            .unwrap_or_else(|| crate::model::AuthPattern::new(c.auth_type));
-        let no_secrets = BTreeMap::new();
-        Ok(crate::request::render_base_url(
-            &c.name,
-            &t.def.base_url,
-            &pattern,
-            &c.fields,
-            &no_secrets,
-        )?)
-    }
+/// The type's base URL with the connection's fields filled in (a base URL holds no secret).
+fn base_url(c: &Connection, t: &IntegrationType, pattern: &AuthPattern) -> Result<String> {
+    Ok(crate::request::render_base_url(
+        &c.name,
+        &t.def.base_url,
+        pattern,
+        &c.fields,
+        &BTreeMap::new(),
+    )?)
 }
 
 /// Why a connection's credentials may not be handed out, if so.

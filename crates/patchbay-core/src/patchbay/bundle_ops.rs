@@ -248,7 +248,7 @@ fn plan(
                 ImportItem::new(def, ImportAction::Unchanged, &def.slug)
             }
             Some(old) => {
-                let changed = changed_fields(&old.def, def);
+                let (changed, diffs) = super::field_diff::compare(&old.def, def);
                 let mut item = match policy {
                     ConflictPolicy::Fail => ImportItem::new(def, ImportAction::Conflict, &def.slug),
                     ConflictPolicy::Skip => ImportItem::new(def, ImportAction::Skip, &def.slug),
@@ -268,7 +268,7 @@ fn plan(
                     }
                 };
                 item.changed_fields = changed;
-                item.field_diffs = super::field_diff::field_diffs(&old.def, def);
+                item.field_diffs = diffs;
                 item
             }
         };
@@ -429,18 +429,6 @@ fn origin_of(base_url: &str) -> String {
         }
         Err(_) => base_url.to_string(),
     }
-}
-
-fn changed_fields(old: &IntegrationDef, new: &IntegrationDef) -> Vec<String> {
-    let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =
-        (serde_json::to_value(old), serde_json::to_value(new))
-    else {
-        return Vec::new();
-    };
-    let mut keys: Vec<String> = a.keys().chain(b.keys()).cloned().collect();
-    keys.sort();
-    keys.dedup();
-    keys.into_iter().filter(|k| a.get(k) != b.get(k)).collect()
 }
 
 fn free_slug_in(

@@ -24,15 +24,30 @@ pub struct FieldDiff {
     pub after: Option<String>,
 }
 
-/// Every changed leaf between `old` and `new`, in field order; an OpenAPI `schema` counts as one
-/// value (it is a document of its own, often megabytes).
-pub fn field_diffs(old: &IntegrationDef, new: &IntegrationDef) -> Vec<FieldDiff> {
+/// How `new` differs from `old`, from one serialization of each: the top-level fields that
+/// differ (all of them), and every changed leaf in field order (see [`field_diffs`]).
+pub fn compare(old: &IntegrationDef, new: &IntegrationDef) -> (Vec<String>, Vec<FieldDiff>) {
     let (Ok(a), Ok(b)) = (serde_json::to_value(old), serde_json::to_value(new)) else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
+    let changed = match (&a, &b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let mut keys: Vec<String> = x.keys().chain(y.keys()).cloned().collect();
+            keys.sort();
+            keys.dedup();
+            keys.into_iter().filter(|k| x.get(k) != y.get(k)).collect()
+        }
+        _ => Vec::new(),
+    };
+    (changed, field_diffs(&a, &b))
+}
+
+/// Every changed leaf between two serialized definitions, in field order; an OpenAPI `schema`
+/// counts as one value (it is a document of its own, often megabytes).
+fn field_diffs(a: &Value, b: &Value) -> Vec<FieldDiff> {
     let mut out = Vec::new();
     let mut more = 0usize;
-    walk(&a, &b, "", &mut out, &mut more);
+    walk(a, b, "", &mut out, &mut more);
     if more > 0 {
         out.push(FieldDiff {
             path: format!("… and {more} more"),
@@ -119,7 +134,8 @@ mod tests {
         new.base_url = "https://b.example".into();
         new.auth_patterns[0].api_key.as_mut().expect("key").name = "X-Api-Key".into();
         new.docs_url = Some("https://docs.example".into());
-        let diffs = field_diffs(&old, &new);
+        let (changed, diffs) = compare(&old, &new);
+        assert_eq!(changed, ["auth_patterns", "base_url", "docs_url"]);
         let paths: Vec<&str> = diffs.iter().map(|d| d.path.as_str()).collect();
         assert_eq!(
             paths,

@@ -373,7 +373,11 @@ impl Patchbay {
             .clone()
     }
 
-    fn type_and_pattern(&self, c: &Connection) -> Result<(IntegrationType, AuthPattern)> {
+    /// A connection's type and the auth pattern it uses.
+    pub(super) fn type_and_pattern(
+        &self,
+        c: &Connection,
+    ) -> Result<(IntegrationType, AuthPattern)> {
         let t = types::by_id(self.store().conn(), &c.type_id)?
             .ok_or_else(|| type_not_found(&c.type_slug))?;
         let pattern = choose_pattern(&t, Some(c.auth_type))?.clone();
