@@ -119,7 +119,8 @@ describe("connections", () => {
     const user = userEvent.setup();
     render(App);
     await user.click(await screen.findByTestId("nav-connections"));
-    const rows = screen.getAllByTestId("connection-row");
+    // The connections view is a chunk loaded on demand (lib/views.ts): wait for it.
+    const rows = await screen.findAllByTestId("connection-row");
     expect(rows).toHaveLength(2);
     const acme = within(rows[0]);
     expect(acme.getByTestId("connection-name")).toHaveTextContent("Acme prod");
@@ -138,6 +139,6 @@ describe("connections", () => {
     const user = userEvent.setup();
     render(App);
     await user.click(await screen.findByTestId("nav-connections"));
-    expect(screen.getByTestId("connections-empty")).toHaveTextContent("patchbay connect SLUG");
+    expect(await screen.findByTestId("connections-empty")).toHaveTextContent("patchbay connect SLUG");
   });
 });

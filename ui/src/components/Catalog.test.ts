@@ -11,7 +11,6 @@ import Catalog from "./Catalog.svelte";
 
 vi.mock("../lib/ipc", async (original) => ({
   ...(await original<typeof import("../lib/ipc")>()),
-  listConnections: vi.fn(),
   duplicateType: vi.fn(),
   deleteType: vi.fn(),
 }));
@@ -20,12 +19,12 @@ const mocked = vi.mocked(ipc);
 
 beforeEach(() => {
   vi.clearAllMocks();
-  mocked.listConnections.mockResolvedValue(CONNECTIONS);
 });
 
 function setup(types = TYPES) {
   const props = {
     types,
+    connections: CONNECTIONS,
     onopen: vi.fn(),
     onnew: vi.fn(),
     onconnect: vi.fn(),
