@@ -5,8 +5,9 @@ window built the same way (bench/bare-window: same Tauri version, features and r
 profile), plus both release binaries' sizes. Prints a Markdown table for docs/BENCHMARKS.md.
 
 Start time is measured the same way for both: from the WebDriver "new session" request (which
-makes WebKitWebDriver start the app) until the page shows the element that means "rendered"
-(`[data-testid=type-row]` in Patchbay — the catalog with its rows; `#ready` in the bare window).
+makes WebKitWebDriver start the app) until the element that means "rendered" is in the
+page and the page has painted (`[data-testid=type-row]` in Patchbay — the catalog with its rows;
+`#ready` in the bare window); the time the element first is in the DOM is reported beside it.
 The driver's own overhead is in both numbers alike. Memory is the summed RSS of the app process
 and every process under it (WebKit's web and network processes) after 3 s idle.
 
@@ -92,6 +93,18 @@ def app_pid(binary):
     return None
 
 
+# Run in the page once the element is there: when the page first painted content (the Paint
+# Timing API's first-contentful-paint), in the page's clock (epoch milliseconds). "Rendered" is
+# the later of that and the element being in the DOM: an element can be in the DOM before any
+# frame shows it (nothing forces layout until a frame is due), and a page can paint something
+# else (a loading screen) before the element exists. Waiting for "the next frame" instead would
+# measure WebKitGTK's second frame, which is slow (~100 ms under Xvfb) whatever the page does.
+FIRST_PAINT = """
+const paint = performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint');
+return paint ? performance.timeOrigin + paint.startTime : null;
+"""
+
+
 def measure(binary, selector, env):
     port = free_port()
     driver = subprocess.Popen(
@@ -108,7 +121,7 @@ def measure(binary, selector, env):
                     raise
                 time.sleep(0.05)
         caps = {"capabilities": {"alwaysMatch": {"tauri:options": {"application": binary}}}}
-        t0 = time.perf_counter()
+        t0_epoch, t0 = time.time(), time.perf_counter()
         session = wd(port, "POST", "/session", caps)["value"]["sessionId"]
         while True:
             found = wd(port, "POST", f"/session/{session}/elements",
@@ -118,12 +131,17 @@ def measure(binary, selector, env):
             if time.perf_counter() - t0 > 60:
                 raise RuntimeError(f"{selector} never appeared in {binary}")
             time.sleep(0.01)
-        started = time.perf_counter() - t0
+        in_dom = time.perf_counter() - t0
+        painted_epoch_ms = wd(port, "POST", f"/session/{session}/execute/sync",
+                              {"script": FIRST_PAINT, "args": []})["value"]
+        if painted_epoch_ms is None:
+            raise RuntimeError(f"{binary} reported no first-contentful-paint")
+        rendered = max(in_dom, painted_epoch_ms / 1000 - t0_epoch)
         time.sleep(3)
         pid = app_pid(binary)
         rss = sum(rss_kib(p) for p in descendants(pid)) if pid else 0
         wd(port, "DELETE", f"/session/{session}")
-        return started, rss
+        return rendered, rss, in_dom
     finally:
         os.killpg(driver.pid, 15)
         driver.wait()
@@ -179,10 +197,12 @@ def main():
 
     bare_t, pb_t = med("bare", 0), med("patchbay", 0)
     bare_m, pb_m = med("bare", 1), med("patchbay", 1)
+    bare_d, pb_d = med("bare", 2), med("patchbay", 2)
     size = lambda p: os.path.getsize(p) / (1024 * 1024)  # noqa: E731
     print(f"| measure (median of {RUNS}, interleaved) | bare Tauri 2 window | Patchbay, {TYPES:,} types | ratio |")
     print("|---|---|---|---|")
-    print(f"| start → rendered | {bare_t * 1000:.0f} ms | {pb_t * 1000:.0f} ms | {pb_t / bare_t:.2f}x (target ≤ 1.3x) |")
+    print(f"| start → rendered (in the DOM and painted) | {bare_t * 1000:.0f} ms | {pb_t * 1000:.0f} ms | {pb_t / bare_t:.2f}x (target ≤ 1.3x) |")
+    print(f"| start → element in the DOM | {bare_d * 1000:.0f} ms | {pb_d * 1000:.0f} ms | {pb_d / bare_d:.2f}x |")
     print(f"| idle RSS, app + WebKit processes | {bare_m / 1024:.0f} MiB | {pb_m / 1024:.0f} MiB | {pb_m / bare_m:.2f}x |")
     print(f"| release binary | {size(BARE):.1f} MiB | {size(PATCHBAY):.1f} MiB | {size(PATCHBAY) / size(BARE):.2f}x |")
     print()

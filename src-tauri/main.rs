@@ -11,16 +11,21 @@ mod commands;
 mod deep_link;
 mod logging;
 mod state;
+mod window;
 
 fn main() {
     logging::init();
+    let state = state::AppState::open();
+    // Listed while GTK and WebKit start; the window hands it to the page's first frame.
+    let first_screen = state.first_screen();
     tauri::Builder::default()
         // First: a second start (a deep link while the app runs) forwards its URL and exits here.
         .plugin(tauri_plugin_single_instance::init(|_app, _argv, _cwd| {}))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_dialog::init())
-        .manage(state::AppState::open())
+        .manage(state)
         .setup(|app| {
+            window::create_main(app, first_screen)?;
             deep_link::setup(app);
             Ok(())
         })

@@ -8,7 +8,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use patchbay_core::desktop::{IpcError, Opener, Tester};
+use patchbay_core::desktop::{FirstScreen, IpcError, Opener, Tester};
 use patchbay_core::oauth::{LoginBroker, SystemBrowser};
 use patchbay_core::{data_dir, Patchbay};
 
@@ -88,6 +88,11 @@ impl AppState {
             (None, Err(e)) => Err(IpcError::message(e)),
             (None, Ok(_)) => Err(IpcError::message("the data folder is not open")),
         }
+    }
+
+    /// Starts listing the catalog for the window's first frame (none when the folder is not open).
+    pub fn first_screen(&self) -> Option<FirstScreen> {
+        self.opener().ok().map(FirstScreen::start)
     }
 
     /// Unlocks a passphrase vault: on success the window's `Patchbay` and every later worker

@@ -37,6 +37,32 @@ async fn the_catalog_lists_seeded_types_and_filters_them() {
         .map(|(name, slug)| (name.to_string(), slug.to_string()))
         .collect();
     assert_eq!(rows, expected, "catalog rows (display name, slug)");
+    // The shell handed the page the catalog before its scripts ran (its first frame needs no
+    // IPC round trip), and the page is marked for its per-platform fonts.
+    let first_screen: Vec<String> = window
+        .execute(
+            "return (window.__PATCHBAY_FIRST_TYPES__ || []).map((t) => t.slug);",
+            Vec::new(),
+        )
+        .await
+        .expect("ask the page")
+        .convert()
+        .expect("a list of slugs");
+    let mut seeded: Vec<String> = seed::TYPES.iter().map(|(_, s)| s.to_string()).collect();
+    seeded.sort();
+    let mut injected = first_screen.clone();
+    injected.sort();
+    assert_eq!(injected, seeded, "the injected first-screen catalog");
+    let platform: String = window
+        .execute(
+            "return document.documentElement.dataset.platform;",
+            Vec::new(),
+        )
+        .await
+        .expect("ask the page")
+        .convert()
+        .expect("a string");
+    assert_eq!(platform, "linux");
     let vault = text_of(window, "[data-testid=vault-mode]").await;
     assert!(!vault.trim().is_empty(), "the vault badge names a mode");
 

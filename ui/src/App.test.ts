@@ -2,9 +2,12 @@
 // given catalog, connections and vault.
 import { render, screen, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
+import type { IntegrationType, TypeSummary } from "./bindings";
+import type { Loaded } from "./lib/loaded";
 import * as ipc from "./lib/ipc";
+import { preloadViews } from "./lib/views";
 import { CONNECTIONS, KEYRING_VAULT, PASSPHRASE_VAULT, TYPES } from "./test/fixtures";
 
 vi.mock("./lib/ipc", async (original) => ({
@@ -12,6 +15,7 @@ vi.mock("./lib/ipc", async (original) => ({
   listTypes: vi.fn(),
   listConnections: vi.fn(),
   vaultStatus: vi.fn(),
+  duplicateType: vi.fn(),
 }));
 
 const mocked = vi.mocked(ipc);
@@ -21,6 +25,10 @@ beforeEach(() => {
   mocked.listConnections.mockResolvedValue(CONNECTIONS);
   mocked.vaultStatus.mockResolvedValue(KEYRING_VAULT);
 });
+
+// The window preloads its other views in the background; let those loads finish before the test
+// environment is torn down, or they fail against a closed module loader.
+afterAll(() => preloadViews());
 
 const slugs = () => screen.getAllByTestId("type-slug").map((e) => e.textContent);
 
@@ -47,6 +55,41 @@ describe("catalog", () => {
     expect(acme.getByTestId("connection-count")).toHaveTextContent("1 connection");
     expect(within(rows[2]).getByTestId("badge-mcp")).toBeInTheDocument();
     expect(within(rows[2]).getByTestId("connection-count")).toHaveTextContent("2 connections");
+  });
+
+  it("shows the catalog the entry point loaded in its first render, and reloads from the core", async () => {
+    const user = userEvent.setup();
+    mocked.listTypes.mockClear();
+    mocked.duplicateType.mockResolvedValue({ slug: "acme-copy" } as IntegrationType);
+    render(App, { props: { firstTypes: { state: "ok", value: TYPES.slice(0, 1) } } });
+    // No await: the rows are there at once, without a loading screen or a second IPC call.
+    expect(slugs()).toEqual(["acme"]);
+    expect(screen.queryByTestId("loading")).toBeNull();
+    expect(mocked.listTypes).not.toHaveBeenCalled();
+
+    await user.click(within(screen.getAllByTestId("type-row")[0]).getByTestId("type-duplicate"));
+    await vi.waitFor(() => expect(slugs()).toEqual(["acme", "globex-crm", "initech-agent"]));
+    expect(mocked.listTypes).toHaveBeenCalled();
+  });
+
+  it("asks the core again after showing the snapshot the shell injected", async () => {
+    mocked.listTypes.mockClear();
+    render(App, { props: { firstTypes: { state: "ok", value: TYPES.slice(0, 1) }, refreshTypes: true } });
+    expect(slugs()).toEqual(["acme"]);
+    await vi.waitFor(() => expect(slugs()).toEqual(["acme", "globex-crm", "initech-agent"]));
+    expect(mocked.listTypes).toHaveBeenCalledOnce();
+  });
+
+  it("waits for a catalog the entry point is still loading, with the loading screen", async () => {
+    mocked.listTypes.mockClear();
+    let arrive: (types: Loaded<TypeSummary[]>) => void = () => {};
+    const firstTypes = new Promise<Loaded<TypeSummary[]>>((resolve) => (arrive = resolve));
+    render(App, { props: { firstTypes } });
+    expect(screen.getByTestId("loading")).toHaveTextContent("Loading integration types");
+
+    arrive({ state: "error", message: "database is locked" });
+    expect(await screen.findByText("database is locked")).toBeInTheDocument();
+    expect(mocked.listTypes).not.toHaveBeenCalled();
   });
 
   it("filters as you type and says when nothing matches", async () => {

@@ -364,3 +364,37 @@ fn a_dropped_file_is_imported_from_its_text_with_the_same_limit() {
         "{error}"
     );
 }
+
+#[test]
+fn the_first_screen_script_carries_the_catalog_and_no_secret() {
+    let server = TestServer::start();
+    let dir = setup(&server);
+    let expected = open(dir.path()).list_types().expect("list");
+
+    let script = desktop::FirstScreen::start(opener(dir.path()))
+        .script()
+        .expect("a small catalog is injected");
+    let json = script
+        .strip_prefix(&format!("window.{} = ", desktop::FIRST_SCREEN_GLOBAL))
+        .and_then(|rest| rest.strip_suffix(';'))
+        .expect("the script only defines the global");
+    let injected: Vec<patchbay_core::model::TypeSummary> =
+        serde_json::from_str(json).expect("the value is the catalog as JSON");
+    assert_eq!(
+        injected, expected,
+        "the same summaries list_types answers over IPC"
+    );
+    assert_no_canary("the first-screen script", &script);
+
+    // A catalog too large to be worth injecting is left to IPC.
+    let many = vec![expected[0].clone(); desktop::FIRST_SCREEN_MAX_TYPES + 1];
+    assert!(desktop::first_screen_script(&many).is_none());
+    assert!(desktop::first_screen_script(&many[1..]).is_some());
+
+    // A folder that cannot be opened injects nothing (the page asks over IPC and shows why).
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, "x").expect("write");
+    assert!(desktop::FirstScreen::start(Opener::new(file))
+        .script()
+        .is_none());
+}

@@ -135,6 +135,15 @@ describe("a large catalog", () => {
     expect(screen.getAllByTestId("type-slug").map((s) => s.textContent)).toEqual(["type-09990"]);
   });
 
+  it("adds the rows just out of view only after its first frame", async () => {
+    setup(many);
+    const rows = () => within(screen.getByTestId("type-list")).getAllByTestId("type-row").length;
+    // jsdom has no layout: the list's height is the window's (768px), 132px per row.
+    const visible = Math.ceil(window.innerHeight / 132);
+    expect(rows()).toBe(visible);
+    await vi.waitFor(() => expect(rows()).toBe(visible + 3));
+  });
+
   it("moves between rows with the arrow keys and opens one with Enter", async () => {
     const { props, user } = setup(many);
     await user.click(screen.getByTestId("search"));

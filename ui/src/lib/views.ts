@@ -10,7 +10,8 @@ export const lazyViews = {
   connect: () => import("../components/connections/ConnectDialog.svelte"),
 };
 
-/** Starts loading every lazy view in the background (after the first paint). */
-export function preloadViews(): void {
-  for (const load of Object.values(lazyViews)) void load();
+/** Starts loading every lazy view in the background (after the first paint); resolves once
+ *  all are loaded (a view that fails to load here is tried again when it is opened). */
+export async function preloadViews(): Promise<void> {
+  await Promise.allSettled(Object.values(lazyViews).map((load) => load()));
 }

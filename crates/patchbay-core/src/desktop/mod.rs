@@ -9,6 +9,7 @@
 
 mod body_view;
 mod error;
+mod first_screen;
 mod forms;
 mod mcp;
 mod ops;
@@ -18,6 +19,9 @@ mod worker;
 
 pub use body_view::{BodyDocument, BodyMode, BodyPage, BodySearch, MAX_DISPLAY_LINE_CHARS};
 pub use error::IpcError;
+pub use first_screen::{
+    first_screen_script, FirstScreen, FIRST_SCREEN_GLOBAL, FIRST_SCREEN_MAX_TYPES,
+};
 pub use forms::{ConnectForm, PatternInputs, SchemaImport, TesterBody, TesterRequest, TypeCheck};
 pub use mcp::{mcp_probe, McpCall, McpProbe, McpToolInfo};
 pub use ops::{
