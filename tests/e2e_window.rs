@@ -39,29 +39,17 @@ async fn the_catalog_lists_seeded_types_and_filters_them() {
     assert_eq!(rows, expected, "catalog rows (display name, slug)");
     // The shell handed the page the catalog before its scripts ran (its first frame needs no
     // IPC round trip), and the page is marked for its per-platform fonts.
-    let first_screen: Vec<String> = window
-        .execute(
-            "return (window.__PATCHBAY_FIRST_TYPES__ || []).map((t) => t.slug);",
-            Vec::new(),
-        )
-        .await
-        .expect("ask the page")
-        .convert()
-        .expect("a list of slugs");
+    let first_screen: Vec<String> = ask(
+        window,
+        "return (window.__PATCHBAY_FIRST_TYPES__ || []).map((t) => t.slug);",
+    )
+    .await;
     let mut seeded: Vec<String> = seed::TYPES.iter().map(|(_, s)| s.to_string()).collect();
     seeded.sort();
     let mut injected = first_screen.clone();
     injected.sort();
     assert_eq!(injected, seeded, "the injected first-screen catalog");
-    let platform: String = window
-        .execute(
-            "return document.documentElement.dataset.platform;",
-            Vec::new(),
-        )
-        .await
-        .expect("ask the page")
-        .convert()
-        .expect("a string");
+    let platform: String = ask(window, "return document.documentElement.dataset.platform;").await;
     assert_eq!(platform, "linux");
     let vault = text_of(window, "[data-testid=vault-mode]").await;
     assert!(!vault.trim().is_empty(), "the vault badge names a mode");
@@ -173,25 +161,17 @@ async fn the_theme_follows_the_system_dark_preference() {
     };
     let window = &session.window;
     wait::until("the catalog", LOAD, || catalog(window, 2)).await;
-    let dark: bool = window
-        .execute(
-            "return window.matchMedia('(prefers-color-scheme: dark)').matches;",
-            Vec::new(),
-        )
-        .await
-        .expect("ask the page")
-        .convert()
-        .expect("a bool");
+    let dark: bool = ask(
+        window,
+        "return window.matchMedia('(prefers-color-scheme: dark)').matches;",
+    )
+    .await;
     assert!(dark, "the page sees the system's dark preference");
-    let background: String = window
-        .execute(
-            "return getComputedStyle(document.body).backgroundColor;",
-            Vec::new(),
-        )
-        .await
-        .expect("ask the page")
-        .convert()
-        .expect("a colour");
+    let background: String = ask(
+        window,
+        "return getComputedStyle(document.body).backgroundColor;",
+    )
+    .await;
     let channels: Vec<u32> = background
         .trim_start_matches("rgba(")
         .trim_start_matches("rgb(")
@@ -230,6 +210,16 @@ async fn catalog(window: &WebDriver, count: usize) -> Result<Vec<(String, String
         let body = text_of(window, "main").await;
         Err(format!("{} rows {seen:?}; page: {body}", seen.len()))
     }
+}
+
+/// The value `script` returns in the page.
+async fn ask<T: serde::de::DeserializeOwned>(window: &WebDriver, script: &str) -> T {
+    window
+        .execute(script, Vec::new())
+        .await
+        .expect("ask the page")
+        .convert()
+        .expect("the script's value")
 }
 
 async fn child_text(row: &WebElement, css: &str) -> Result<String, String> {
