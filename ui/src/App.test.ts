@@ -16,6 +16,7 @@ vi.mock("./lib/ipc", async (original) => ({
   listConnections: vi.fn(),
   vaultStatus: vi.fn(),
   duplicateType: vi.fn(),
+  checkType: vi.fn(),
 }));
 
 const mocked = vi.mocked(ipc);
@@ -183,5 +184,51 @@ describe("connections", () => {
     render(App);
     await user.click(await screen.findByTestId("nav-connections"));
     expect(await screen.findByTestId("connections-empty")).toHaveTextContent("patchbay connect SLUG");
+  });
+});
+
+describe("leaving the type editor", () => {
+  beforeEach(() => {
+    mocked.checkType.mockResolvedValue({ problems: [], base_url_fields: [], redirect_uris: [] });
+  });
+
+  async function openNewType() {
+    const user = userEvent.setup();
+    render(App);
+    await user.click(await screen.findByTestId("new-type"));
+    // The editor is a chunk loaded on demand; its first import in a test run compiles it.
+    const name = await screen.findByTestId("editor-name", {}, { timeout: 10_000 });
+    return { user, name };
+  }
+
+  it("asks before unsaved changes would be lost, and keeps them unless discarded", async () => {
+    const { user, name } = await openNewType();
+    await user.type(name, "Initech");
+
+    await user.click(screen.getByTestId("nav-connections"));
+    expect(screen.getByTestId("discard-changes")).toHaveTextContent("Discard unsaved changes?");
+    expect(screen.getByTestId("type-editor")).toBeInTheDocument();
+    expect(screen.getByTestId("discard-keep")).toHaveFocus();
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("discard-changes")).toBeNull();
+    expect(name).toHaveValue("Initech");
+
+    await user.keyboard("{Alt>}3{/Alt}");
+    expect(screen.getByTestId("discard-changes")).toBeInTheDocument();
+    await user.click(screen.getByTestId("discard-keep"));
+    expect(name).toHaveValue("Initech");
+
+    await user.click(screen.getByTestId("editor-close"));
+    await user.click(screen.getByTestId("discard-confirm"));
+    expect(await screen.findByTestId("type-list")).toBeInTheDocument();
+    expect(screen.queryByTestId("type-editor")).toBeNull();
+    expect(screen.queryByTestId("discard-changes")).toBeNull();
+  });
+
+  it("leaves an editor without changes at once", async () => {
+    const { user } = await openNewType();
+    await user.click(screen.getByTestId("nav-catalog"));
+    expect(await screen.findByTestId("type-list")).toBeInTheDocument();
+    expect(screen.queryByTestId("discard-changes")).toBeNull();
   });
 });
