@@ -39,8 +39,9 @@ async fn the_catalog_lists_seeded_types_and_filters_them() {
     assert_eq!(rows, expected, "catalog rows (display name, slug)");
     // The shell handed the page the catalog before its scripts ran (its first frame needs no
     // IPC round trip), and the page is marked for its per-platform fonts.
-    let first_screen: Vec<String> = ask(
+    let first_screen: Vec<String> = probe::ask(
         window,
+        "the injected catalog",
         "return (window.__PATCHBAY_FIRST_TYPES__ || []).map((t) => t.slug);",
     )
     .await;
@@ -49,7 +50,12 @@ async fn the_catalog_lists_seeded_types_and_filters_them() {
     let mut injected = first_screen.clone();
     injected.sort();
     assert_eq!(injected, seeded, "the injected first-screen catalog");
-    let platform: String = ask(window, "return document.documentElement.dataset.platform;").await;
+    let platform: String = probe::ask(
+        window,
+        "the platform mark",
+        "return document.documentElement.dataset.platform;",
+    )
+    .await;
     assert_eq!(platform, "linux");
     let vault = text_of(window, "[data-testid=vault-mode]").await;
     assert!(!vault.trim().is_empty(), "the vault badge names a mode");
@@ -161,14 +167,16 @@ async fn the_theme_follows_the_system_dark_preference() {
     };
     let window = &session.window;
     wait::until("the catalog", LOAD, || catalog(window, 2)).await;
-    let dark: bool = ask(
+    let dark: bool = probe::ask(
         window,
+        "the colour scheme",
         "return window.matchMedia('(prefers-color-scheme: dark)').matches;",
     )
     .await;
     assert!(dark, "the page sees the system's dark preference");
-    let background: String = ask(
+    let background: String = probe::ask(
         window,
+        "the background colour",
         "return getComputedStyle(document.body).backgroundColor;",
     )
     .await;
@@ -210,16 +218,6 @@ async fn catalog(window: &WebDriver, count: usize) -> Result<Vec<(String, String
         let body = text_of(window, "main").await;
         Err(format!("{} rows {seen:?}; page: {body}", seen.len()))
     }
-}
-
-/// The value `script` returns in the page.
-async fn ask<T: serde::de::DeserializeOwned>(window: &WebDriver, script: &str) -> T {
-    window
-        .execute(script, Vec::new())
-        .await
-        .expect("ask the page")
-        .convert()
-        .expect("the script's value")
 }
 
 async fn child_text(row: &WebElement, css: &str) -> Result<String, String> {

@@ -56,29 +56,39 @@ pub async fn answer_next_dialog(window: &WebDriver, path: &str) {
 
 /// Every IPC response seen since the probe was installed, as `<command> <body>`.
 pub async fn responses(window: &WebDriver) -> Vec<String> {
-    let ret = window
-        .execute(
-            "return window.__pbProbe ? window.__pbProbe.responses : [];",
-            Vec::new(),
-        )
-        .await
-        .expect("read the IPC probe");
-    ret.convert().expect("a list of strings")
+    ask(
+        window,
+        "the IPC probe",
+        "return window.__pbProbe ? window.__pbProbe.responses : [];",
+    )
+    .await
 }
 
 /// The page's markup plus every input's current value (a password input's value is not in
 /// the markup).
 pub async fn page_text(window: &WebDriver) -> String {
-    let ret = window
-        .execute(
-            "return document.documentElement.outerHTML + '\\n' +
-               Array.from(document.querySelectorAll('input, textarea, select'))
-                 .map((e) => e.value).join('\\n');",
-            Vec::new(),
-        )
+    ask(
+        window,
+        "the page",
+        "return document.documentElement.outerHTML + '\\n' +
+           Array.from(document.querySelectorAll('input, textarea, select'))
+             .map((e) => e.value).join('\\n');",
+    )
+    .await
+}
+
+/// The value `script` returns in the page (`what` names it in a failure).
+pub async fn ask<T: serde::de::DeserializeOwned>(
+    window: &WebDriver,
+    what: &str,
+    script: &str,
+) -> T {
+    window
+        .execute(script, Vec::new())
         .await
-        .expect("read the page");
-    ret.convert().expect("a string")
+        .unwrap_or_else(|e| panic!("read {what}: {e}"))
+        .convert()
+        .unwrap_or_else(|e| panic!("read {what}: unexpected value: {e}"))
 }
 
 pub fn css(testid: &str) -> By {
