@@ -70,7 +70,7 @@ def main():
         path = os.path.join(tmp, "bundle.json")
         with open(path, "w") as f:
             json.dump(bundle(N), f)
-        env = dict(os.environ, PATCHBAY_DATA_DIR=os.path.join(tmp, "data"), PATCHBAY_VAULT_PASSPHRASE="bench")
+        env = dict(os.environ, PATCHBAY_DATA_DIR=os.path.join(tmp, "data"), PATCHBAY_VAULT_PASSPHRASE="bench passphrase for patchbay")
         imp, imp_rss, _ = timed([binary, "import", path], env)
         runs = []
         for _ in range(3):  # warm the page cache

@@ -86,7 +86,7 @@ def fresh_import(binary, tmp, path, label):
     times, peaks = [], []
     for i in range(RUNS):
         env = dict(os.environ, PATCHBAY_DATA_DIR=os.path.join(tmp, f"{label}-{i}"),
-                   PATCHBAY_VAULT_PASSPHRASE="bench")
+                   PATCHBAY_VAULT_PASSPHRASE="bench passphrase for patchbay")
         t, rss = run([binary, "import", path], env)
         times.append(t)
         peaks.append(rss)

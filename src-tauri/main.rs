@@ -14,6 +14,8 @@ mod state;
 mod window;
 
 fn main() {
+    // Before anything else (and before any thread): children must never get the vault.
+    patchbay_core::process_env::harden_at_start();
     logging::init();
     let state = state::AppState::open();
     // Listed while GTK and WebKit start; the window hands it to the page's first frame.

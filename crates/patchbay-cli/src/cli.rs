@@ -61,9 +61,17 @@ pub enum Command {
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
-    /// A connection whose variables to set (repeat for several; default: every usable one)
-    #[arg(long = "connection", short = 'c', value_name = "NAME")]
+    /// A connection whose variables to set (repeat for several)
+    #[arg(
+        long = "connection",
+        short = 'c',
+        value_name = "NAME",
+        required_unless_present = "all"
+    )]
     pub connections: Vec<String>,
+    /// Set the variables of every usable connection (named on stderr) instead of naming them
+    #[arg(long, conflicts_with = "connections")]
+    pub all: bool,
     /// The command and its arguments, after `--`
     #[arg(required = true, last = true, value_name = "CMD")]
     pub command: Vec<String>,

@@ -15,6 +15,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Before anything else (and before any thread): children must never get the vault.
+    patchbay_core::process_env::harden_at_start();
     let cli = cli::Cli::parse();
     let data_dir = match patchbay_core::data_dir::resolve(cli.data_dir.clone()) {
         Ok(dir) => dir,

@@ -8,35 +8,26 @@ use crate::import::MAX_IMPORT_BYTES;
 use crate::{CoreError, Result};
 
 /// Writes through a temporary file in the same folder and renames it into place, so a reader
-/// (or a crash) never sees half a file.
+/// (or a crash) never sees half a file. The temporary file is new (created exclusively under a
+/// random name, so a symlink planted beside the target is never followed) and `0600`; the
+/// written file keeps that mode.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let io = |source| CoreError::Io {
         action: "cannot write",
         path: path.to_path_buf(),
         source,
     };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| CoreError::Invalid(format!("{} is not a file name", path.display())))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    if path.file_name().is_none() {
+        return Err(CoreError::Invalid(format!(
+            "{} is not a file name",
+            path.display()
+        )));
     }
-    result.map_err(io)
+    let mut tmp = crate::private_fs::temp_beside(path)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
 }
 
 /// Reads a file chosen for import, refusing files beyond the importers' size limit before

@@ -16,6 +16,8 @@ pub mod import;
 mod json_input;
 pub mod model;
 pub mod oauth;
+pub mod private_fs;
+pub mod process_env;
 pub mod request;
 pub mod scalekit;
 mod secret;

@@ -12,8 +12,24 @@ use super::block_on;
 
 /// Runs the command with the connections' variables in its environment only, and exits with
 /// its exit code. OAuth tokens about to expire are refreshed first.
+///
+/// The child gets only what it was given: Patchbay's own variables (the vault's passphrase, the
+/// data folder) and inherited `CUSTOM_API_*` variables are removed, so it cannot open the vault
+/// and read other connections' secrets. Connections are named with `-c`; `--all` hands out every
+/// usable one and says which.
 pub fn run(pb: &Patchbay, args: RunArgs) -> Result<()> {
     let env = block_on(pb.child_env(&args.connections))??;
+    if args.all {
+        if env.connections.is_empty() {
+            eprintln!("patchbay run: no usable connection to inject");
+        } else {
+            eprintln!(
+                "patchbay run: injecting {} connection(s): {}",
+                env.connections.len(),
+                env.connections.join(", ")
+            );
+        }
+    }
     for skipped in &env.skipped {
         eprintln!("patchbay run: left out {skipped}");
     }
@@ -21,7 +37,7 @@ pub fn run(pb: &Patchbay, args: RunArgs) -> Result<()> {
         bail!("give the command to run after `--`, e.g. `patchbay run -- env`");
     };
     let mut command = std::process::Command::new(program);
-    command.args(rest);
+    patchbay_core::process_env::scrub(&mut command).args(rest);
     for (name, value) in &env.vars {
         command.env(name, value.expose());
     }

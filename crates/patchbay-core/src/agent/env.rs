@@ -26,11 +26,12 @@ pub struct EnvVar {
     pub source: VarSource,
 }
 
-/// The variables for a child, with their values; `skipped` says which connections were left out
-/// and why. `Debug` shows names only.
+/// The variables for a child, with their values; `connections` names the connections they come
+/// from, `skipped` says which connections were left out and why. `Debug` shows names only.
 #[derive(Default)]
 pub struct ChildEnv {
     pub vars: Vec<(String, Secret)>,
+    pub connections: Vec<String>,
     pub skipped: Vec<String>,
 }
 
@@ -41,6 +42,7 @@ impl std::fmt::Debug for ChildEnv {
                 "vars",
                 &self.vars.iter().map(|(n, _)| n).collect::<Vec<_>>(),
             )
+            .field("connections", &self.connections)
             .field("skipped", &self.skipped)
             .finish()
     }

@@ -56,6 +56,7 @@ impl Patchbay {
         let (conns, skipped) = self.env_connections(names)?;
         let mut env = ChildEnv {
             vars: Vec::new(),
+            connections: conns.iter().map(|c| c.name.clone()).collect(),
             skipped,
         };
         for c in &conns {

@@ -542,12 +542,12 @@ async fn lock_file(dir: &std::path::Path, connection_id: &str) -> Result<std::fs
         path: dir.join(format!("{connection_id}.lock")),
         source,
     };
-    std::fs::create_dir_all(dir).map_err(io)?;
+    crate::private_fs::create_dir(dir)?;
+    let path = dir.join(format!("{connection_id}.lock"));
+    crate::private_fs::create_file_if_missing(&path)?;
     let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
         .write(true)
-        .open(dir.join(format!("{connection_id}.lock")))
+        .open(&path)
         .map_err(io)?;
     let deadline = tokio::time::Instant::now() + REFRESH_LOCK_WAIT;
     loop {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
-use crate::{CoreError, Result};
+use crate::{private_fs, CoreError, Result};
 
 pub const DB_FILE: &str = "patchbay.db";
 
@@ -28,9 +28,14 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating if needed) the database in `data_dir` and brings its schema up to date.
+    ///
+    /// The folder is made `0700` and the database `0600` before SQLite opens it, so the `-wal`
+    /// and `-shm` files SQLite creates next to it get the same mode (SQLite gives its journal
+    /// files the database file's permissions); all three are checked once open.
     pub fn open(data_dir: &Path) -> Result<Store> {
-        create_private_dir(data_dir)?;
+        private_fs::create_dir(data_dir)?;
         let path = data_dir.join(DB_FILE);
+        private_fs::create_file_if_missing(&path)?;
         let mut conn = Connection::open(&path).map_err(|source| CoreError::Store {
             context: format!("opening {}", path.display()),
             source,
@@ -47,7 +52,12 @@ impl Store {
         )
         .map_err(CoreError::store("configuring the database"))?;
         migrations::migrate(&mut conn, &path)?;
-        restrict_permissions(&path);
+        for suffix in ["", "-wal", "-shm"] {
+            let file = PathBuf::from(format!("{}{suffix}", path.display()));
+            if suffix.is_empty() || file.exists() {
+                private_fs::restrict_file(&file)?;
+            }
+        }
         Ok(Store { conn, path })
     }
 
@@ -71,29 +81,4 @@ impl Store {
             .map_err(CoreError::store("committing a transaction"))?;
         Ok(value)
     }
-}
-
-fn create_private_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|source| CoreError::Io {
-        action: "creating the data folder",
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // Best effort: the folder may be shared on purpose (a team's synced folder).
-        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
-    }
-    Ok(())
-}
-
-fn restrict_permissions(path: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
-    }
-    #[cfg(not(unix))]
-    let _ = path;
 }

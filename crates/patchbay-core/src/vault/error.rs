@@ -93,6 +93,12 @@ pub enum VaultError {
     #[error("the passphrase is empty; choose a non-empty passphrase to protect the vault")]
     EmptyPassphrase,
 
+    /// A new vault's passphrase that an attacker would guess early (see passphrase_policy.rs).
+    #[error(
+        "the passphrase is too weak to protect a new vault: {0}. A few unrelated words work well          (e.g. four or five words you do not use elsewhere); nothing was created"
+    )]
+    WeakPassphrase(String),
+
     #[error(
         "could not read the vault passphrase: {0}. Set PATCHBAY_VAULT_PASSPHRASE instead to give \
          it without a prompt"

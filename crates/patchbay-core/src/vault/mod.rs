@@ -4,13 +4,13 @@
 //! Manager), or, where no keyring is available, is derived from a passphrase with Argon2id.
 //! Values are sealed with XChaCha20-Poly1305 into a versioned envelope and stored in SQLite
 //! beside the connection they belong to, so both are written in one transaction.
-//!
-//! SKELETON — filled in by the vault work item. Public API is fixed below.
+//! A new vault's passphrase must pass [`passphrase_policy`].
 
 mod envelope;
 mod error;
 mod keyring_store;
 mod passphrase;
+pub mod passphrase_policy;
 mod unlock;
 
 pub use envelope::{open, seal, ENVELOPE_VERSION};

@@ -21,7 +21,7 @@ use crate::ids::{new_id, VAULT_PREFIX};
 use crate::Secret;
 
 /// Where unattended runs (scripts, CI, agents) give the passphrase.
-const PASSPHRASE_ENV: &str = "PATCHBAY_VAULT_PASSPHRASE";
+use crate::process_env::PASSPHRASE_ENV;
 /// Associated data of the check value; distinct from every secret slot (`patchbay/v1/cn_…/…`).
 const CHECK_AAD: &[u8] = b"patchbay/v1/vault-check";
 /// The sealed check value. Public knowledge by design: it proves the key, not a secret.
@@ -164,22 +164,12 @@ impl Default for VaultConfig {
 
 impl VaultConfig {
     /// The default configuration plus the passphrase from `PATCHBAY_VAULT_PASSPHRASE`
-    /// (an empty value counts as unset).
+    /// (captured at start by [`crate::process_env::harden_at_start`]; an empty value counts as
+    /// unset).
     pub fn from_env() -> VaultConfig {
         VaultConfig {
-            passphrase: passphrase_from_env_value(std::env::var(PASSPHRASE_ENV)),
+            passphrase: crate::process_env::passphrase(),
             ..VaultConfig::default()
-        }
-    }
-}
-
-fn passphrase_from_env_value(value: Result<String, std::env::VarError>) -> Option<Secret> {
-    match value {
-        Ok(text) => Some(Secret::new(text)).filter(|s| !s.is_empty()),
-        Err(std::env::VarError::NotPresent) => None,
-        Err(std::env::VarError::NotUnicode(_)) => {
-            tracing::warn!("{PASSPHRASE_ENV} is not valid UTF-8 and is ignored");
-            None
         }
     }
 }
@@ -497,9 +487,7 @@ fn new_passphrase_vault(
     passphrase: &Secret,
     params: KdfParams,
 ) -> Result<NewVault, VaultError> {
-    if passphrase.is_empty() {
-        return Err(VaultError::EmptyPassphrase);
-    }
+    super::passphrase_policy::check_new(passphrase)?;
     let salt = passphrase::new_salt()?;
     let key = passphrase::derive(passphrase, &salt, &params)?;
     let check_envelope = envelope::seal(&key, CHECK_AAD, CHECK_PLAINTEXT.as_bytes())?;

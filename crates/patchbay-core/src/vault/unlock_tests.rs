@@ -271,7 +271,7 @@ fn concurrent_first_use_agrees_on_one_vault() {
             std::thread::spawn(move || {
                 let conn = connect(&path);
                 barrier.wait();
-                let key = init(&conn, &with_passphrase("shared")).unwrap();
+                let key = init(&conn, &with_passphrase("shared passphrase")).unwrap();
                 seal(&key, AAD, CANARY.as_bytes()).unwrap()
             })
         })
@@ -279,7 +279,7 @@ fn concurrent_first_use_agrees_on_one_vault() {
     let sealed: Vec<Vec<u8>> = handles.into_iter().map(|h| h.join().unwrap()).collect();
     let conn = connect(&path);
     assert_eq!(meta_rows(&conn).len(), 1);
-    let key = unlock_or_init(&conn, &with_passphrase("shared")).unwrap();
+    let key = unlock_or_init(&conn, &with_passphrase("shared passphrase")).unwrap();
     for s in &sealed {
         assert_eq!(open(&key, AAD, s).unwrap().expose(), CANARY);
     }
@@ -351,11 +351,7 @@ fn nothing_secret_in_debug_output() {
 }
 
 #[test]
-fn env_passphrase_empty_means_unset() {
-    assert!(passphrase_from_env_value(Ok(String::new())).is_none());
-    assert!(passphrase_from_env_value(Err(std::env::VarError::NotPresent)).is_none());
-    let p = passphrase_from_env_value(Ok("pw".into())).unwrap();
-    assert_eq!(p.expose(), "pw");
+fn default_config_uses_the_keyring_and_no_passphrase() {
     let cfg = VaultConfig::default();
     assert!(cfg.use_keyring && cfg.passphrase.is_none() && cfg.prompt.is_none());
 }
