@@ -6,7 +6,11 @@
 //! - a refresh without a new refresh token keeps the old one; a rotated one replaces it;
 //! - a rejected refresh marks the connection "needs re-authorization" and stops requests; a
 //!   provider outage does not;
-//! - 50 concurrent requests through one `Patchbay` with an expired token refresh once.
+//! - 50 concurrent requests through one `Patchbay` with an expired token refresh once;
+//! - token, userinfo and revocation answers larger than their cap (5 MB, a declared length, an
+//!   endless chunked body) are refused quickly with a message that says so, and store nothing;
+//! - extra parameters that duplicate protocol ones are refused when a request is built, even
+//!   from a stored type that escaped validation.
 
 mod support;
 
@@ -294,4 +298,275 @@ fn chrono_now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
+}
+
+/// `def` with some `oauth_config` keys replaced.
+fn def_with(server: &TestServer, auth: &str, config: serde_json::Value) -> IntegrationDef {
+    let mut v = serde_json::to_value(def(server, auth)).expect("def as json");
+    for (k, val) in config.as_object().expect("object") {
+        v["auth_patterns"][0]["oauth_config"][k] = val.clone();
+    }
+    serde_json::from_value(v).expect("type")
+}
+
+fn service_request() -> ConnectRequest {
+    ConnectRequest {
+        type_slug: "scripted".into(),
+        name: "c".into(),
+        auth_type: None,
+        fields: BTreeMap::from([("client_id".to_string(), "svc".to_string())]),
+        secrets: BTreeMap::from([("client_secret".to_string(), Secret::new("svc-secret"))]),
+    }
+}
+
+/// A valid token response of about `bytes` bytes (a huge access token).
+fn huge_token_json(bytes: usize) -> String {
+    format!(
+        r#"{{"access_token":"{}","token_type":"Bearer"}}"#,
+        "a".repeat(bytes)
+    )
+}
+
+const ENDLESS: &str = "/big?bytes=18446744073709551615";
+
+#[test]
+fn token_answers_over_1_mib_are_refused_quickly_and_store_nothing() {
+    let server = TestServer::start();
+    for path in [
+        "/queued",
+        "/big?bytes=5000000",
+        "/big?bytes=5000000&length=1",
+        "/big?bytes=5000000&status=400",
+        ENDLESS,
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let pb = support::open(dir.path());
+        pb.create_type(def_with(
+            &server,
+            "oauth2_client_credentials",
+            json!({"token_uri": format!("{}{path}", server.url())}),
+        ))
+        .unwrap();
+        if path == "/queued" {
+            // A well-formed token response with a 5 MB access token.
+            server.queue_json(200, &huge_token_json(5_000_000));
+        }
+        let started = std::time::Instant::now();
+        let err = block_on(pb.connect_client_credentials(service_request()))
+            .err()
+            .unwrap_or_else(|| panic!("{path}: a 5 MB token answer was accepted"))
+            .to_string();
+        assert!(
+            err.contains("the token endpoint's answer is larger than 1 MiB"),
+            "{path}: {err}"
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{path}: took {:?}",
+            started.elapsed()
+        );
+        assert!(pb.list_connections().unwrap().is_empty(), "{path}");
+        assert!(
+            !err.contains("svc-secret") && !err.contains("aaaa"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn an_oversized_login_or_refresh_answer_keeps_what_was_stored() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let pb = support::open(dir.path());
+    pb.create_type(def(&server, "oauth2_authorization_code"))
+        .unwrap();
+    // The code exchange answers 5 MB: the login fails, no connection.
+    let pending = pb
+        .begin_login(
+            LoginStart::New(ConnectRequest {
+                type_slug: "scripted".into(),
+                name: "c".into(),
+                auth_type: None,
+                fields: BTreeMap::from([("client_id".to_string(), "cid".to_string())]),
+                secrets: BTreeMap::new(),
+            }),
+            "http://127.0.0.1:9/oauth/callback",
+        )
+        .unwrap();
+    let callback = Callback::parse(&format!(
+        "/oauth/callback?code=the-code&state={}",
+        pending.state
+    ))
+    .unwrap();
+    server.queue_json(200, &huge_token_json(5_000_000));
+    let err = block_on(pb.complete_login(pending, callback))
+        .expect_err("a 5 MB token answer was accepted")
+        .to_string();
+    assert!(
+        err.contains("the token endpoint's answer is larger than 1 MiB"),
+        "{err}"
+    );
+    assert!(pb.list_connections().unwrap().is_empty());
+
+    // A refresh answering 5 MB: reported, the stored tokens stay, no re-authorization needed.
+    let dir = tempfile::tempdir().unwrap();
+    let pb = support::open(dir.path());
+    logged_in(
+        &pb,
+        &server,
+        r#"{"access_token":"access-1","refresh_token":"refresh-1","expires_in":3600}"#,
+    );
+    set_expiry(dir.path(), chrono_now() - 1);
+    server.queue_json(200, &huge_token_json(5_000_000));
+    let err = send(&pb, "/echo").err().unwrap().to_string();
+    assert!(
+        err.contains("the token endpoint's answer is larger than 1 MiB"),
+        "{err}"
+    );
+    assert_eq!(
+        pb.reveal_secret("c", "access_token").unwrap().expose(),
+        "access-1"
+    );
+    assert_eq!(
+        pb.reveal_secret("c", "refresh_token").unwrap().expose(),
+        "refresh-1"
+    );
+    assert_ne!(
+        pb.get_connection("c").unwrap().status,
+        ConnectionStatus::NeedsReauthorization
+    );
+}
+
+#[test]
+fn userinfo_over_1_mib_fails_the_login_and_stores_nothing() {
+    let server = TestServer::start();
+    for userinfo in ["/queued", "/big?bytes=5000000", ENDLESS] {
+        let dir = tempfile::tempdir().unwrap();
+        let pb = support::open(dir.path());
+        pb.create_type(def_with(
+            &server,
+            "oauth2_authorization_code",
+            json!({"user_info_uri": format!("{}{userinfo}", server.url())}),
+        ))
+        .unwrap();
+        let pending = pb
+            .begin_login(
+                LoginStart::New(ConnectRequest {
+                    type_slug: "scripted".into(),
+                    name: "c".into(),
+                    auth_type: None,
+                    fields: BTreeMap::from([("client_id".to_string(), "cid".to_string())]),
+                    secrets: BTreeMap::new(),
+                }),
+                "http://127.0.0.1:9/oauth/callback",
+            )
+            .unwrap();
+        let callback = Callback::parse(&format!(
+            "/oauth/callback?code=the-code&state={}",
+            pending.state
+        ))
+        .unwrap();
+        server.queue_json(200, r#"{"access_token":"at-1","token_type":"Bearer"}"#);
+        if userinfo == "/queued" {
+            // Well-formed claims with a 5 MB e-mail address.
+            server.queue_json(200, &format!(r#"{{"email":"{}"}}"#, "e".repeat(5_000_000)));
+        }
+        let started = std::time::Instant::now();
+        let err = block_on(pb.complete_login(pending, callback))
+            .err()
+            .unwrap_or_else(|| panic!("{userinfo}: a 5 MB userinfo answer was accepted"))
+            .to_string();
+        assert!(
+            err.contains("the userinfo endpoint's answer is larger than 1 MiB"),
+            "{userinfo}: {err}"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        assert!(pb.list_connections().unwrap().is_empty(), "{userinfo}");
+        assert!(!err.contains("at-1"), "{err}");
+    }
+}
+
+#[test]
+fn a_revocation_error_over_64_kib_is_reported_as_such() {
+    let server = TestServer::start();
+    for revocation in [
+        "/big?bytes=5000000&status=400",
+        "/big?bytes=70000&status=400&length=1",
+        "/big?bytes=18446744073709551615&status=400",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let pb = support::open(dir.path());
+        pb.create_type(def_with(
+            &server,
+            "oauth2_client_credentials",
+            json!({"revocation_uri": format!("{}{revocation}", server.url())}),
+        ))
+        .unwrap();
+        server.queue_json(200, r#"{"access_token":"at-1","expires_in":3600}"#);
+        block_on(pb.connect_client_credentials(service_request())).expect("connect");
+        let started = std::time::Instant::now();
+        let warning = block_on(pb.revoke_tokens("c"))
+            .expect("revocation is best effort")
+            .expect("a warning");
+        assert!(
+            warning.contains("the revocation endpoint's answer is larger than 64 KiB"),
+            "{revocation}: {warning}"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    }
+}
+
+#[test]
+fn a_stored_type_whose_extra_parameters_duplicate_protocol_ones_is_refused_at_use() {
+    let server = TestServer::start();
+    for (list, name, value) in [
+        ("authorize_params", "state", "fixed-by-the-author"),
+        ("authorize_params", "code_challenge_method", "plain"),
+        (
+            "authorize_params",
+            "Redirect_URI",
+            "https://attacker.example/cb",
+        ),
+        ("token_params", "client_id", "someone-else"),
+        ("token_params", "grant_type", "password"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let pb = support::open(dir.path());
+            pb.create_type(def(&server, "oauth2_authorization_code"))
+                .unwrap();
+        }
+        // As if an older version, or a hand-edited database, had let it in.
+        rusqlite::Connection::open(dir.path().join("patchbay.db"))
+            .and_then(|db| {
+                db.execute(
+                    "UPDATE type_definitions SET definition = json_set(definition, ?1, ?2)",
+                    [
+                        format!("$.auth_patterns[0].oauth_config.{list}.{name}"),
+                        value.to_string(),
+                    ],
+                )
+            })
+            .expect("tamper with the stored type");
+        let pb = support::open(dir.path());
+        let err = pb
+            .begin_login(
+                LoginStart::New(ConnectRequest {
+                    type_slug: "scripted".into(),
+                    name: "c".into(),
+                    auth_type: None,
+                    fields: BTreeMap::from([("client_id".to_string(), "cid".to_string())]),
+                    secrets: BTreeMap::new(),
+                }),
+                "http://127.0.0.1:9/oauth/callback",
+            )
+            .err()
+            .unwrap_or_else(|| panic!("{list}.{name} was used"))
+            .to_string();
+        assert!(
+            err.contains(&format!("{list}.{name}")) && err.contains("protocol parameter"),
+            "{err}"
+        );
+        assert!(token_posts(&server).is_empty());
+    }
 }
