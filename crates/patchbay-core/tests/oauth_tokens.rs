@@ -9,6 +9,8 @@
 //! - 50 concurrent requests through one `Patchbay` with an expired token refresh once;
 //! - token, userinfo and revocation answers larger than their cap (5 MB, a declared length, an
 //!   endless chunked body) are refused quickly with a message that says so, and store nothing;
+//! - a deep-link redirect from another issuer (RFC 9207 `iss`) is refused by the window's login
+//!   broker before the code goes anywhere, and the login is spent;
 //! - extra parameters that duplicate protocol ones are refused when a request is built, even
 //!   from a stored type that escaped validation.
 
@@ -569,4 +571,93 @@ fn a_stored_type_whose_extra_parameters_duplicate_protocol_ones_is_refused_at_us
         );
         assert!(token_posts(&server).is_empty());
     }
+}
+
+/// The browser of the window's login broker, replaced: it records the URLs it was asked to open.
+struct RecordingBrowser(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl patchbay_core::oauth::BrowserOpener for RecordingBrowser {
+    fn open(&self, url: &str) -> Result<(), patchbay_core::oauth::OAuthError> {
+        self.0.lock().unwrap().push(url.to_string());
+        Ok(())
+    }
+}
+
+#[test]
+fn a_deep_link_redirect_from_another_issuer_is_refused_and_spends_the_login() {
+    use patchbay_core::oauth::{LoginBroker, OAuthLoginRequest};
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let pb = support::open(dir.path());
+    // Deep-link redirect (the default); the authorize endpoint is at https://as.example.
+    pb.create_type(def(&server, "oauth2_authorization_code"))
+        .unwrap();
+    let opened = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let broker = std::sync::Arc::new(LoginBroker::new(
+        patchbay_core::desktop::Opener {
+            data_dir: dir.path().to_path_buf(),
+            passphrase: Some(Secret::new("correct horse battery staple")),
+        },
+        Box::new(RecordingBrowser(opened.clone())),
+    ));
+    let start = || {
+        let started = broker
+            .start(
+                &pb,
+                OAuthLoginRequest {
+                    slug: "scripted".into(),
+                    name: "c".into(),
+                    auth_type: None,
+                    fields: BTreeMap::from([("client_id".to_string(), "cid".to_string())]),
+                    client_secret: None,
+                },
+            )
+            .expect("start");
+        assert_eq!(opened.lock().unwrap().last(), Some(&started.authorize_url));
+        url::Url::parse(&started.authorize_url)
+            .unwrap()
+            .query_pairs()
+            .find(|(k, _)| k == "state")
+            .map(|(_, v)| v.into_owned())
+            .expect("state")
+    };
+    let redirect = |state: &str, iss: &str| {
+        format!(
+            "patchbay://oauth/callback?code=the-code&state={state}&iss={}",
+            url::form_urlencoded::byte_serialize(iss.as_bytes()).collect::<String>()
+        )
+    };
+    for foreign in [
+        "https://attacker.example",
+        "https://as.example.attacker.example",
+        "http://as.example",
+        "https://as.example:8443",
+        "https://as.example/?tenant=x",
+        "",
+    ] {
+        let state = start();
+        let report = broker.finish(&redirect(&state, foreign));
+        assert!(
+            !report.ok && report.message.contains("mix-up"),
+            "{foreign:?}: {report:?}"
+        );
+        assert!(report.message.contains("nothing was stored"), "{report:?}");
+        assert!(
+            token_posts(&server).is_empty(),
+            "{foreign:?}: the code was sent to the token endpoint"
+        );
+        assert!(pb.list_connections().unwrap().is_empty());
+        // The login is spent: the genuine answer afterwards is refused too.
+        let late = broker.finish(&redirect(&state, "https://as.example"));
+        assert!(
+            !late.ok && late.message.contains("used already"),
+            "{late:?}"
+        );
+    }
+    // From the authorize endpoint's own origin (the issuer is derived from it): accepted.
+    let state = start();
+    server.queue_json(200, r#"{"access_token":"at-1","token_type":"Bearer"}"#);
+    let report = broker.finish(&redirect(&state, "https://as.example"));
+    assert!(report.ok, "{report:?}");
+    assert_eq!(pb.list_connections().unwrap().len(), 1);
 }

@@ -62,8 +62,8 @@ pub struct OAuthConfig {
     /// The authorization server's issuer identifier (RFC 8414 `issuer`), e.g.
     /// `https://accounts.example.com`. When set, an authorization response that carries `iss`
     /// (RFC 9207) must carry exactly this value. When not set, an `iss` is accepted only if its
-    /// origin is the `authorize_uri`'s origin (see `oauth::IssuerCheck`). Discovery (RFC 8414
-    /// metadata) fills this in where a provider publishes it.
+    /// origin is the `authorize_uri`'s origin (see `oauth::IssuerCheck`). It is the `issuer` of
+    /// the provider's RFC 8414 / OpenID discovery document, so discovered metadata maps onto it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub issuer: Option<String>,
@@ -75,10 +75,12 @@ pub struct OAuthConfig {
     pub authorization_response_iss_parameter_supported: Option<bool>,
     #[serde(default)]
     pub available_scopes: Vec<OAuthScope>,
-    /// Extra parameters added to the authorize URL (e.g. `access_type=offline`).
+    /// Extra parameters added to the authorize URL (e.g. `access_type=offline`). Names of
+    /// parameters Patchbay sets itself (`state`, `redirect_uri`, `code_challenge`, …) are refused.
     #[serde(default)]
     pub authorize_params: BTreeMap<String, String>,
-    /// Extra parameters sent to the token endpoint (e.g. `audience`).
+    /// Extra parameters sent to the token endpoint (e.g. `audience`). Names of parameters
+    /// Patchbay sets itself (`grant_type`, `code_verifier`, `client_id`, …) are refused.
     #[serde(default)]
     pub token_params: BTreeMap<String, String>,
     #[serde(default)]
