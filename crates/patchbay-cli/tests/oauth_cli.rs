@@ -4,48 +4,16 @@
 
 mod common;
 
-use std::process::Command as StdCommand;
-
+use common::oauth_flow::{captured_login, get, login, process, request_me};
 use common::oidc::{self, OidcServer};
-use common::{canary, contains_bytes, files_below, stderr, stdout, Env, NO_BUS, PASSPHRASE};
+use common::{canary, contains_bytes, files_below, stderr, stdout, Env};
 use serde_json::Value;
-
-/// Connects `name` with a browser login as `alice`; returns the command's output.
-fn login(
-    env: &Env,
-    slug: &str,
-    name: &str,
-    client: &str,
-    secret: &str,
-    extra: &[(&str, &str)],
-) -> std::process::Output {
-    let mut cmd = env.cmd();
-    cmd.args(["connect", slug, "--name", name, "--field"])
-        .arg(format!("client_id={client}"))
-        .env("PATCHBAY_BROWSER", oidc::browser())
-        .timeout(std::time::Duration::from_secs(60));
-    if !secret.is_empty() {
-        cmd.args(["--secret", "client_secret"])
-            .write_stdin(format!("{secret}\n"));
-    }
-    for (k, v) in extra {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run connect")
-}
 
 fn setup(server_env: &[(&str, &str)], auth: &str, client_auth: &str) -> Option<(Env, OidcServer)> {
     let server = OidcServer::start(server_env)?;
     let env = Env::new();
     env.create_type(&server.type_def("acme", auth, client_auth));
     Some((env, server))
-}
-
-fn request_me(env: &Env, name: &str) -> std::process::Output {
-    env.cmd()
-        .args(["request", name, "GET", "/me"])
-        .output()
-        .expect("run request")
 }
 
 /// Sets a connection's stored expiry, as if time had passed.
@@ -385,32 +353,7 @@ fn denied_consent_timeouts_and_forged_redirects_store_nothing() {
 
     // A forged redirect (wrong state) is answered 400 and the login goes on; the real one
     // completes it; replaying it afterwards reaches nothing.
-    let _ = std::fs::remove_file(&capture);
-    let child = process(&env)
-        .args([
-            "connect",
-            "acme",
-            "--name",
-            "pub",
-            "--field",
-            "client_id=patchbay-public",
-            "--timeout",
-            "30",
-        ])
-        .env("PATCHBAY_BROWSER", oidc::browser())
-        .env("BROWSER_CAPTURE", &capture)
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while !capture.exists() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the browser never reached the redirect"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    std::thread::sleep(std::time::Duration::from_millis(100));
-    let real = std::fs::read_to_string(&capture).unwrap();
+    let (child, real) = captured_login(&env, "acme", "pub");
     let url = url::Url::parse(&real).unwrap();
     let state: String = url
         .query_pairs()
@@ -452,22 +395,6 @@ fn denied_consent_timeouts_and_forged_redirects_store_nothing() {
     assert_eq!(server.grants("authorization_code"), 1);
 }
 
-/// `patchbay --data-dir …` as a plain process (to run many at once, or one in the background),
-/// with the same environment as [`Env::cmd`].
-fn process(env: &Env) -> StdCommand {
-    let mut c = StdCommand::new(env!("CARGO_BIN_EXE_patchbay"));
-    c.arg("--data-dir")
-        .arg(env.data_dir())
-        .env("PATCHBAY_VAULT_PASSPHRASE", PASSPHRASE)
-        .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS)
-        .env("HOME", env.path().join("home"))
-        .env("XDG_RUNTIME_DIR", env.path().join("run"))
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    c
-}
-
 /// `patchbay connect acme --name svc` with the client credentials grant and `secret` on stdin.
 fn connect_service(env: &Env, secret: &str) -> std::process::Output {
     env.cmd()
@@ -484,21 +411,4 @@ fn connect_service(env: &Env, secret: &str) -> std::process::Output {
         .write_stdin(format!("{secret}\n"))
         .output()
         .expect("run connect")
-}
-
-/// GET on the loopback listener: (status, body).
-fn get(url: &str) -> (u16, String) {
-    use std::io::{Read, Write};
-    let u = url::Url::parse(url).unwrap();
-    let mut s = std::net::TcpStream::connect((u.host_str().unwrap(), u.port().unwrap())).unwrap();
-    let target = format!("{}?{}", u.path(), u.query().unwrap_or(""));
-    write!(s, "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).unwrap();
-    let status = raw
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (status, raw)
 }

@@ -12,81 +12,11 @@ mod support;
 
 use std::collections::BTreeMap;
 
-use patchbay_core::model::{AuthType, ConnectionStatus, IntegrationDef};
-use patchbay_core::oauth::Callback;
+use patchbay_core::model::{AuthType, ConnectionStatus};
 use patchbay_core::request::{CancellationToken, ExecuteOptions, MadeBy, RequestSpec};
-use patchbay_core::{ConnectRequest, LoginStart, Patchbay, Secret, Sent};
-use serde_json::json;
+use patchbay_core::{ConnectRequest, Secret};
+use support::oauth::{block_on, chrono_now, def, logged_in, send, set_expiry, token_posts};
 use support::server::TestServer;
-
-fn def(server: &TestServer, auth: &str) -> IntegrationDef {
-    serde_json::from_value(json!({
-        "slug": "scripted",
-        "display_name": "Scripted provider",
-        "base_url": format!("{}/api", server.url()),
-        "auth_patterns": [{
-            "type": auth,
-            "oauth_config": {
-                "authorize_uri": "https://as.example/authorize",
-                "token_uri": format!("{}/queued", server.url()),
-                "client_auth": "body"
-            }
-        }]
-    }))
-    .expect("type")
-}
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(f)
-}
-
-fn send(pb: &Patchbay, path: &str) -> patchbay_core::Result<Sent> {
-    block_on(pb.send(
-        "c",
-        RequestSpec::new("GET", path),
-        &ExecuteOptions::default(),
-        &CancellationToken::new(),
-        MadeBy::User,
-    ))
-}
-
-fn token_posts(server: &TestServer) -> Vec<String> {
-    server
-        .received()
-        .into_iter()
-        .filter(|r| r.path() == "/queued")
-        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
-        .collect()
-}
-
-/// An authorization-code connection "c" whose login the scripted endpoint answered with `reply`.
-fn logged_in(pb: &Patchbay, server: &TestServer, reply: &str) {
-    pb.create_type(def(server, "oauth2_authorization_code"))
-        .expect("create");
-    let pending = pb
-        .begin_login(
-            LoginStart::New(ConnectRequest {
-                type_slug: "scripted".into(),
-                name: "c".into(),
-                auth_type: None,
-                fields: BTreeMap::from([("client_id".to_string(), "cid".to_string())]),
-                secrets: BTreeMap::from([("client_secret".to_string(), Secret::new("csecret"))]),
-            }),
-            "http://127.0.0.1:9/oauth/callback",
-        )
-        .expect("begin");
-    let callback = Callback::parse(&format!(
-        "/oauth/callback?code=the-code&state={}",
-        pending.state
-    ))
-    .expect("callback");
-    server.queue_json(200, reply);
-    block_on(pb.complete_login(pending, callback)).expect("login");
-}
 
 #[test]
 fn string_expiry_and_lower_case_token_type_are_kept_and_sent_as_returned() {
@@ -280,18 +210,4 @@ fn fifty_concurrent_requests_with_an_expired_token_refresh_once() {
         pb.get_connection("c").unwrap().auth_type,
         AuthType::Oauth2AuthorizationCode
     );
-}
-
-/// Sets the stored token expiry, as if time had passed.
-fn set_expiry(data_dir: &std::path::Path, unix: i64) {
-    rusqlite::Connection::open(data_dir.join("patchbay.db"))
-        .and_then(|db| db.execute("UPDATE oauth_tokens SET expires_at = ?1", [unix]))
-        .expect("update the expiry");
-}
-
-fn chrono_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }

@@ -3,13 +3,29 @@ import type { ClientAuthStyle } from "./ClientAuthStyle";
 import type { OAuthScope } from "./OAuthScope";
 import type { RedirectStyle } from "./RedirectStyle";
 
-export type OAuthConfig = { authorize_uri?: string, token_uri?: string, user_info_uri?: string, revocation_uri?: string, available_scopes: Array<OAuthScope>, 
+export type OAuthConfig = { authorize_uri?: string, token_uri?: string, user_info_uri?: string, revocation_uri?: string, 
 /**
- * Extra parameters added to the authorize URL (e.g. `access_type=offline`).
+ * The authorization server's issuer identifier (RFC 8414 `issuer`), e.g.
+ * `https://accounts.example.com`. When set, an authorization response that carries `iss`
+ * (RFC 9207) must carry exactly this value. When not set, an `iss` is accepted only if its
+ * origin is the `authorize_uri`'s origin (see `oauth::IssuerCheck`). It is the `issuer` of
+ * the provider's RFC 8414 / OpenID discovery document, so discovered metadata maps onto it.
+ */
+issuer?: string, 
+/**
+ * RFC 8414 metadata `authorization_response_iss_parameter_supported`: the provider always
+ * sends `iss` on authorization responses, so a response without it is refused. Needs
+ * `issuer`.
+ */
+authorization_response_iss_parameter_supported?: boolean, available_scopes: Array<OAuthScope>, 
+/**
+ * Extra parameters added to the authorize URL (e.g. `access_type=offline`). Names of
+ * parameters Patchbay sets itself (`state`, `redirect_uri`, `code_challenge`, …) are refused.
  */
 authorize_params: { [key in string]: string }, 
 /**
- * Extra parameters sent to the token endpoint (e.g. `audience`).
+ * Extra parameters sent to the token endpoint (e.g. `audience`). Names of parameters
+ * Patchbay sets itself (`grant_type`, `code_verifier`, `client_id`, …) are refused.
  */
 token_params: { [key in string]: string }, client_auth: ClientAuthStyle, pkce_enabled: boolean, redirect_style: RedirectStyle, 
 /**

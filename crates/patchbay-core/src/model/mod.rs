@@ -20,4 +20,7 @@ pub use auth::{
 pub use connection::{Connection, ConnectionStatus, OAuthTokenInfo, SecretSummary};
 pub use field::{FieldSpec, InputType};
 pub use integration::{IntegrationDef, IntegrationType, Origin, TypeSummary};
-pub use oauth::{ClientAuthStyle, OAuthConfig, OAuthScope, RedirectStyle, DEEP_LINK_REDIRECT_URI};
+pub use oauth::{
+    is_protocol_param, ClientAuthStyle, OAuthConfig, OAuthScope, RedirectStyle,
+    DEEP_LINK_REDIRECT_URI, PROTOCOL_PARAMS,
+};

@@ -59,12 +59,28 @@ pub struct OAuthConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub revocation_uri: Option<String>,
+    /// The authorization server's issuer identifier (RFC 8414 `issuer`), e.g.
+    /// `https://accounts.example.com`. When set, an authorization response that carries `iss`
+    /// (RFC 9207) must carry exactly this value. When not set, an `iss` is accepted only if its
+    /// origin is the `authorize_uri`'s origin (see `oauth::IssuerCheck`). It is the `issuer` of
+    /// the provider's RFC 8414 / OpenID discovery document, so discovered metadata maps onto it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub issuer: Option<String>,
+    /// RFC 8414 metadata `authorization_response_iss_parameter_supported`: the provider always
+    /// sends `iss` on authorization responses, so a response without it is refused. Needs
+    /// `issuer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub authorization_response_iss_parameter_supported: Option<bool>,
     #[serde(default)]
     pub available_scopes: Vec<OAuthScope>,
-    /// Extra parameters added to the authorize URL (e.g. `access_type=offline`).
+    /// Extra parameters added to the authorize URL (e.g. `access_type=offline`). Names of
+    /// parameters Patchbay sets itself (`state`, `redirect_uri`, `code_challenge`, …) are refused.
     #[serde(default)]
     pub authorize_params: BTreeMap<String, String>,
-    /// Extra parameters sent to the token endpoint (e.g. `audience`).
+    /// Extra parameters sent to the token endpoint (e.g. `audience`). Names of parameters
+    /// Patchbay sets itself (`grant_type`, `code_verifier`, `client_id`, …) are refused.
     #[serde(default)]
     pub token_params: BTreeMap<String, String>,
     #[serde(default)]
@@ -90,6 +106,8 @@ impl Default for OAuthConfig {
             token_uri: None,
             user_info_uri: None,
             revocation_uri: None,
+            issuer: None,
+            authorization_response_iss_parameter_supported: None,
             available_scopes: Vec::new(),
             authorize_params: BTreeMap::new(),
             token_params: BTreeMap::new(),
@@ -101,7 +119,54 @@ impl Default for OAuthConfig {
     }
 }
 
+/// Parameters Patchbay itself sends in the authorize URL or to the token endpoint (or that
+/// replace them: a JAR `request`/`request_uri` carries its own set). An `authorize_params` or
+/// `token_params` entry with one of these names (compared ignoring ASCII case and surrounding
+/// spaces) would duplicate or override the protocol's own value — a fixed `state`, a
+/// `code_challenge_method=plain`, another `redirect_uri` or `client_id` — so it is refused when a
+/// type is validated and again when a request is built.
+pub const PROTOCOL_PARAMS: &[&str] = &[
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+    "request",
+    "request_uri",
+    "grant_type",
+    "code",
+    "code_verifier",
+    "refresh_token",
+    "client_secret",
+    "client_assertion",
+    "client_assertion_type",
+];
+
+/// Whether an extra parameter named `name` would duplicate one of [`PROTOCOL_PARAMS`].
+pub fn is_protocol_param(name: &str) -> bool {
+    let name = name.trim();
+    PROTOCOL_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(name))
+}
+
 impl OAuthConfig {
+    /// The first extra parameter that duplicates a protocol parameter, as
+    /// (`authorize_params` or `token_params`, its name).
+    pub fn protocol_param_clash(&self) -> Option<(&'static str, &str)> {
+        [
+            ("authorize_params", &self.authorize_params),
+            ("token_params", &self.token_params),
+        ]
+        .into_iter()
+        .find_map(|(list, params)| {
+            params
+                .keys()
+                .find(|k| is_protocol_param(k))
+                .map(|k| (list, k.as_str()))
+        })
+    }
+
     /// The redirect URI to register with the provider; `None` for a loopback redirect on a random
     /// port, which is only known when a login starts.
     pub fn redirect_uri(&self) -> Option<String> {

@@ -2,8 +2,10 @@
 //! code exchange, refresh, client credentials, revocation, and the optional userinfo call.
 //!
 //! Every call goes through one reqwest client that never follows redirects (a token endpoint
-//! that redirects would otherwise receive the client secret at the new location) and has a
-//! bounded timeout, so a silent provider cannot hang a request forever.
+//! that redirects would otherwise receive the client secret at the new location), has a
+//! bounded timeout, so a silent provider cannot hang a request forever, and reads answers with
+//! a size cap (`http`). Extra parameters that would duplicate protocol ones are refused here
+//! too, not only when a type is validated.
 
 use std::time::Duration;
 
@@ -20,6 +22,10 @@ use crate::model::{ClientAuthStyle, OAuthConfig};
 use crate::Secret;
 
 use super::error::OAuthError;
+use super::http::{
+    build_client, read_capped, Capped, HttpError, Limit, REVOCATION_LIMIT, TOKEN_LIMIT,
+    USERINFO_LIMIT,
+};
 use super::token::{LenientTokenResponse, TokenGrant};
 
 /// How long one call to an OAuth endpoint may take.
@@ -74,15 +80,10 @@ impl OAuthClient {
         client_id: &str,
         client_secret: Option<Secret>,
     ) -> Result<OAuthClient, OAuthError> {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(OAUTH_CALL_TIMEOUT)
-            .user_agent(crate::request::USER_AGENT)
-            .build()
-            .map_err(|e| OAuthError::Transport {
-                step: "setting up the OAuth client",
-                message: e.to_string(),
-            })?;
+        let http = build_client().map_err(|e| OAuthError::Transport {
+            step: "setting up the OAuth client",
+            message: e.to_string(),
+        })?;
         Ok(OAuthClient {
             slug: slug.to_string(),
             config: config.clone(),
@@ -99,7 +100,20 @@ impl OAuthClient {
         }
     }
 
+    /// oauth2's HTTP client for token calls: answers capped at [`TOKEN_LIMIT`].
+    fn token_http(&self) -> Capped<'_> {
+        Capped {
+            client: &self.http,
+            limit: TOKEN_LIMIT,
+        }
+    }
+
     fn client(&self, redirect_uri: Option<&str>) -> Result<Client, OAuthError> {
+        if let Some((list, key)) = self.config.protocol_param_clash() {
+            return Err(self.config_error(format!(
+                "{list}.{key}: '{key}' is an OAuth protocol parameter that Patchbay sets itself; remove it from the type's {list}"
+            )));
+        }
         let url = |what: &str, v: &Option<String>| -> Result<Option<String>, OAuthError> {
             match v.as_deref().map(str::trim) {
                 None | Some("") => Ok(None),
@@ -176,7 +190,7 @@ impl OAuthClient {
             req = req.add_extra_param(k.clone(), v.clone());
         }
         let step = "token exchange";
-        token_result(step, req.request_async(&self.http).await)
+        token_result(step, req.request_async(&self.token_http()).await)
     }
 
     /// Exchanges a refresh token for new tokens.
@@ -189,7 +203,7 @@ impl OAuthClient {
         for (k, v) in &self.config.token_params {
             req = req.add_extra_param(k.clone(), v.clone());
         }
-        token_result("refresh", req.request_async(&self.http).await)
+        token_result("refresh", req.request_async(&self.token_http()).await)
     }
 
     /// The client credentials grant (RFC 6749 §4.4) with the type's scopes and token parameters
@@ -203,7 +217,10 @@ impl OAuthClient {
         for (k, v) in &self.config.token_params {
             req = req.add_extra_param(k.clone(), v.clone());
         }
-        token_result("client credentials", req.request_async(&self.http).await)
+        token_result(
+            "client credentials",
+            req.request_async(&self.token_http()).await,
+        )
     }
 
     /// Revokes a token (RFC 7009); `Ok(false)` when the type has no revocation endpoint.
@@ -251,9 +268,13 @@ impl OAuthClient {
             })?;
         let status = resp.status();
         if status.is_success() {
+            // The body of a successful revocation means nothing (RFC 7009 §2.2): not read.
             return Ok(true);
         }
-        let body: serde_json::Value = resp.json().await.unwrap_or_default();
+        let body = read_capped(resp, REVOCATION_LIMIT)
+            .await
+            .map_err(|e| http_error(step, e))?;
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
         match body.get("error").and_then(|e| e.as_str()) {
             Some(code) => Err(OAuthError::Provider {
                 step,
@@ -302,7 +323,14 @@ impl OAuthClient {
                 message: format!("{uri} answered HTTP {}", resp.status().as_u16()),
             });
         }
-        let body: serde_json::Value = resp.json().await.map_err(transport)?;
+        let body = read_capped(resp, USERINFO_LIMIT)
+            .await
+            .map_err(|e| http_error(step, e))?;
+        let body: serde_json::Value =
+            serde_json::from_slice(&body).map_err(|e| OAuthError::Transport {
+                step,
+                message: format!("the answer is not JSON ({e})"),
+            })?;
         Ok([
             "email",
             "preferred_username",
@@ -317,9 +345,27 @@ impl OAuthClient {
     }
 }
 
-fn token_result<E: std::error::Error + 'static>(
+/// A failed capped read as an [`OAuthError`] (the URL is left out: it is in the type).
+fn http_error(step: &'static str, e: HttpError) -> OAuthError {
+    match e {
+        HttpError::TooLarge(Limit {
+            endpoint, label, ..
+        }) => OAuthError::TooLarge {
+            step,
+            endpoint,
+            limit: label,
+        },
+        HttpError::Reqwest(e) => OAuthError::Transport {
+            step,
+            message: e.without_url().to_string(),
+        },
+        HttpError::Other(message) => OAuthError::Transport { step, message },
+    }
+}
+
+fn token_result(
     step: &'static str,
-    r: Result<LenientTokenResponse, RequestTokenError<E, BasicErrorResponse>>,
+    r: Result<LenientTokenResponse, RequestTokenError<HttpError, BasicErrorResponse>>,
 ) -> Result<TokenGrant, OAuthError> {
     r.map(|t| TokenGrant::from_response(t, chrono::Utc::now().timestamp()))
         .map_err(|e| describe(step, e))
@@ -327,9 +373,9 @@ fn token_result<E: std::error::Error + 'static>(
 
 /// An oauth2 error as an [`OAuthError`]. The raw response body (which may hold tokens) is never
 /// included: a body that is not the expected JSON is reported by its JSON path only.
-fn describe<E: std::error::Error + 'static, T: ErrorResponse + 'static>(
+fn describe<T: ErrorResponse + 'static>(
     step: &'static str,
-    e: RequestTokenError<E, T>,
+    e: RequestTokenError<HttpError, T>,
 ) -> OAuthError {
     match e {
         RequestTokenError::ServerResponse(r) => {
@@ -347,7 +393,15 @@ fn describe<E: std::error::Error + 'static, T: ErrorResponse + 'static>(
                     .map(|d| d.chars().take(500).collect()),
             }
         }
+        RequestTokenError::Request(HttpError::TooLarge(Limit {
+            endpoint, label, ..
+        })) => OAuthError::TooLarge {
+            step,
+            endpoint,
+            limit: label,
+        },
         RequestTokenError::Request(inner) => {
+            use std::error::Error as _;
             let mut message = inner.to_string();
             let mut source = inner.source();
             while let Some(s) = source {

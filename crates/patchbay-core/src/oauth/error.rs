@@ -25,6 +25,21 @@ pub enum OAuthError {
     #[error("{0}")]
     State(String),
 
+    /// The redirect's RFC 9207 `iss` is not the type's authorization server, or is missing where
+    /// the provider always sends it.
+    #[error("{0}; the login was refused and nothing was stored")]
+    Issuer(String),
+
+    /// A response from an OAuth endpoint was larger than Patchbay reads from it.
+    #[error("{step} failed: the {endpoint}'s answer is larger than {limit}")]
+    TooLarge {
+        step: &'static str,
+        /// "token endpoint", "userinfo endpoint", "revocation endpoint".
+        endpoint: &'static str,
+        /// "1 MiB", "64 KiB".
+        limit: &'static str,
+    },
+
     /// The callback itself is not a well-formed OAuth redirect.
     #[error("the OAuth redirect is malformed: {0}; nothing was stored")]
     BadCallback(String),

@@ -5,6 +5,10 @@
 //! [`LOGIN_TTL`]. A callback whose state is unknown, used or expired is refused before anything
 //! is sent to the provider, so a replayed or forged redirect can neither complete a login nor
 //! spend someone else's code.
+//!
+//! A redirect whose state matches is then checked for its issuer (RFC 9207 `iss`, see
+//! [`IssuerCheck`]) before the code goes anywhere: an answer from another authorization server
+//! (a mix-up attack) ends the login and nothing is stored.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -12,10 +16,11 @@ use std::time::{Duration, Instant};
 
 use oauth2::PkceCodeVerifier;
 
-use crate::model::AuthType;
+use crate::model::{AuthType, OAuthConfig};
 use crate::Secret;
 
 use super::error::OAuthError;
+use super::loopback::RedirectVerdict;
 
 /// How long a started login may wait for its redirect.
 pub const LOGIN_TTL: Duration = Duration::from_secs(10 * 60);
@@ -47,6 +52,97 @@ pub struct PendingLogin {
     pub(crate) client_id: String,
     pub(crate) client_secret: Option<Secret>,
     pub(crate) started: Instant,
+    /// Which `iss` the redirect may carry, fixed when the login started.
+    pub issuer: IssuerCheck,
+}
+
+/// The RFC 9207 check of an authorization response's `iss`, from the type's OAuth settings when
+/// the login started.
+///
+/// - `issuer` configured: an `iss` must equal it exactly (simple string comparison, RFC 9207
+///   §2.4); with `authorization_response_iss_parameter_supported`, a response without `iss` is
+///   refused too.
+/// - no `issuer` configured: a response without `iss` is accepted (providers that predate RFC
+///   9207); one with `iss` is accepted only if that `iss` is an URL (no query or fragment) at
+///   the `authorize_uri`'s origin (scheme, host and port). So an answer from another server —
+///   what a mix-up attack delivers, since the attacker's type and the honest provider differ in
+///   origin — is refused, and providers whose issuer is their own origin or a path on it
+///   (`https://host`, `https://host/realms/x`) work without configuration. Two issuers on one
+///   origin (tenants of one host) are only told apart with `issuer` configured.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IssuerCheck {
+    /// The configured issuer identifier.
+    pub expected: Option<String>,
+    /// Whether a response must carry `iss`.
+    pub required: bool,
+    /// The authorize endpoint's origin (`https://host[:port]`), for when no issuer is configured.
+    pub authorize_origin: Option<String>,
+}
+
+/// Longest `iss` quoted back in an error (it comes from whoever sent the redirect).
+const MAX_QUOTED_ISS: usize = 200;
+
+impl IssuerCheck {
+    pub fn from_config(cfg: &OAuthConfig) -> IssuerCheck {
+        IssuerCheck {
+            expected: cfg
+                .issuer
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+            required: cfg.authorization_response_iss_parameter_supported == Some(true),
+            authorize_origin: cfg
+                .authorize_uri
+                .as_deref()
+                .and_then(|u| url::Url::parse(u.trim()).ok())
+                .map(|u| u.origin())
+                .filter(url::Origin::is_tuple)
+                .map(|o| o.ascii_serialization()),
+        }
+    }
+
+    /// `Ok` when a redirect carrying `iss` (or none) may finish the login.
+    pub fn check(&self, iss: Option<&str>) -> Result<(), OAuthError> {
+        let quoted = |s: &str| {
+            let mut q: String = s.chars().take(MAX_QUOTED_ISS).collect();
+            if q.len() < s.len() {
+                q.push('…');
+            }
+            q
+        };
+        let Some(iss) = iss else {
+            if !self.required {
+                return Ok(());
+            }
+            return Err(OAuthError::Issuer(format!(
+                "the OAuth redirect has no 'iss', but this type's provider{} always sends one (authorization_response_iss_parameter_supported): the answer may come from another server",
+                self.expected.as_deref().map(|e| format!(" ({e})")).unwrap_or_default()
+            )));
+        };
+        if let Some(expected) = &self.expected {
+            if iss == expected {
+                return Ok(());
+            }
+            return Err(OAuthError::Issuer(format!(
+                "the OAuth redirect comes from issuer '{}', but this type's authorization server is '{expected}' (RFC 9207 'iss'): the answer is from another server (a mix-up attack, or a wrong oauth_config.issuer)",
+                quoted(iss)
+            )));
+        }
+        let same_origin = url::Url::parse(iss).ok().is_some_and(|u| {
+            u.query().is_none()
+                && u.fragment().is_none()
+                && self.authorize_origin.as_deref() == Some(&u.origin().ascii_serialization())
+        });
+        if same_origin {
+            return Ok(());
+        }
+        Err(OAuthError::Issuer(format!(
+            "the OAuth redirect comes from issuer '{}', which is not at the authorize endpoint's origin '{}' (RFC 9207 'iss'): the answer is from another server (a mix-up attack); if that is really this provider's issuer, set oauth_config.issuer to it",
+            quoted(iss),
+            self.authorize_origin.as_deref().unwrap_or("(none)")
+        )))
+    }
 }
 
 impl std::fmt::Debug for PendingLogin {
@@ -63,6 +159,8 @@ impl std::fmt::Debug for PendingLogin {
 #[derive(Debug)]
 pub struct Callback {
     pub state: String,
+    /// The RFC 9207 issuer, when the provider sent one (possibly empty).
+    pub iss: Option<String>,
     pub outcome: CallbackOutcome,
 }
 
@@ -128,7 +226,12 @@ impl Callback {
             (Some(_), Some(_)) => return Err(bad("it has both 'code' and 'error'")),
             _ => return Err(bad("it has neither a 'code' nor an 'error'")),
         };
-        Ok(Callback { state, outcome })
+        let iss = params.remove("iss");
+        Ok(Callback {
+            state,
+            iss,
+            outcome,
+        })
     }
 }
 
@@ -175,14 +278,25 @@ impl LoginRegistry {
             .is_some_and(|p| p.started.elapsed() < LOGIN_TTL)
     }
 
-    /// What a loopback listener answers a redirect: `Ok` when it is well formed and names a
-    /// waiting login (the listener then stops), else the reason to show the browser (it keeps
-    /// waiting). The login is not taken: [`LoginRegistry::take`] does that.
-    pub fn check_redirect(&self, target: &str) -> Result<(), String> {
-        match Callback::parse(target) {
-            Ok(cb) if self.contains(&cb.state) => Ok(()),
-            Ok(_) => Err("This redirect does not belong to the login Patchbay is waiting for (wrong or used 'state'). Nothing was stored.".into()),
-            Err(e) => Err(e.to_string()),
+    /// What a loopback listener does with a redirect: accept it when it is well formed, names a
+    /// waiting login and passes that login's issuer check (the listener then stops); ignore it
+    /// with a reason to show the browser when it is malformed or names no waiting login (the
+    /// listener keeps waiting, so a forged redirect cannot end a login under way); refuse it
+    /// when it names the login but fails the issuer check (the listener stops and the login ends
+    /// with that error when [`crate::Patchbay::complete_login`] checks it again). The login is
+    /// not taken: [`LoginRegistry::take`] does that.
+    pub fn check_redirect(&self, target: &str) -> RedirectVerdict {
+        let cb = match Callback::parse(target) {
+            Ok(cb) => cb,
+            Err(e) => return RedirectVerdict::Ignore(e.to_string()),
+        };
+        let map = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        match map.get(&cb.state) {
+            Some(p) if p.started.elapsed() < LOGIN_TTL => match p.issuer.check(cb.iss.as_deref()) {
+                Ok(()) => RedirectVerdict::Accept,
+                Err(e) => RedirectVerdict::Refuse(e.to_string()),
+            },
+            _ => RedirectVerdict::Ignore("This redirect does not belong to the login Patchbay is waiting for (wrong or used 'state'). Nothing was stored.".into()),
         }
     }
 
@@ -210,6 +324,7 @@ mod tests {
             client_id: "c".into(),
             client_secret: None,
             started: Instant::now().checked_sub(age).unwrap_or_else(Instant::now),
+            issuer: IssuerCheck::default(),
         }
     }
 
@@ -217,6 +332,7 @@ mod tests {
     fn callbacks_parse_strictly() {
         let c = Callback::parse("patchbay://oauth/callback?code=abc&state=s1&iss=x").unwrap();
         assert_eq!(c.state, "s1");
+        assert_eq!(c.iss.as_deref(), Some("x"));
         assert!(matches!(c.outcome, CallbackOutcome::Code(ref s) if s.expose() == "abc"));
         let c = Callback::parse(
             "/oauth/callback?error=access_denied&error_description=no%20way&state=s2",
@@ -252,6 +368,10 @@ mod tests {
             ),
             ("patchbay://oauth/callback?code=a&state=s#x", "fragment"),
             ("patchbay://oauth/callback?code=a\n&state=s", "control"),
+            (
+                "patchbay://oauth/callback?code=a&state=s&iss=x&iss=y",
+                "more than once",
+            ),
             ("not a url", "not a URL"),
         ] {
             let err = Callback::parse(bad).err().unwrap().to_string();
@@ -276,5 +396,93 @@ mod tests {
         assert!(again.contains("used already"), "{again}");
         assert!(r.take("nope").is_err());
         assert!(r.is_empty());
+    }
+
+    fn issuer_check(issuer: Option<&str>, required: bool) -> IssuerCheck {
+        IssuerCheck::from_config(&OAuthConfig {
+            authorize_uri: Some("https://login.example.com:8443/oauth/authorize".into()),
+            issuer: issuer.map(str::to_string),
+            authorization_response_iss_parameter_supported: Some(required),
+            ..OAuthConfig::default()
+        })
+    }
+
+    #[test]
+    fn a_configured_issuer_is_compared_exactly() {
+        let c = issuer_check(Some("https://login.example.com/tenant"), false);
+        assert!(c.check(Some("https://login.example.com/tenant")).is_ok());
+        assert!(c.check(None).is_ok(), "not required: a missing iss is fine");
+        for bad in [
+            "https://login.example.com/tenant/",
+            "https://LOGIN.example.com/tenant",
+            "https://login.example.com/other",
+            "https://attacker.example",
+            "",
+        ] {
+            let e = c.check(Some(bad)).err().unwrap().to_string();
+            assert!(
+                e.contains("mix-up") && e.contains("nothing was stored"),
+                "{bad}: {e}"
+            );
+        }
+        let c = issuer_check(Some("https://login.example.com/tenant"), true);
+        let e = c.check(None).err().unwrap().to_string();
+        assert!(e.contains("no 'iss'"), "{e}");
+    }
+
+    #[test]
+    fn without_a_configured_issuer_only_the_authorize_origin_is_accepted() {
+        let c = issuer_check(None, false);
+        for ok in [
+            "https://login.example.com:8443",
+            "https://login.example.com:8443/",
+            "https://login.example.com:8443/realms/x",
+        ] {
+            assert!(c.check(Some(ok)).is_ok(), "{ok}");
+        }
+        assert!(c.check(None).is_ok());
+        for bad in [
+            "https://login.example.com",
+            "http://login.example.com:8443",
+            "https://login.example.com.attacker.example:8443",
+            "https://attacker.example/login.example.com:8443",
+            "https://login.example.com:8443/?x=1",
+            "https://login.example.com:8443/#x",
+            "login.example.com:8443",
+            "",
+        ] {
+            let e = c.check(Some(bad)).err().unwrap().to_string();
+            assert!(e.contains("oauth_config.issuer"), "{bad}: {e}");
+        }
+        let long = format!("https://{}.example", "a".repeat(5000));
+        let e = c.check(Some(&long)).err().unwrap().to_string();
+        assert!(
+            e.len() < 1000,
+            "the sender's iss is quoted short: {}",
+            e.len()
+        );
+    }
+
+    #[test]
+    fn the_listener_check_refuses_a_wrong_issuer_and_ignores_a_wrong_state() {
+        let r = LoginRegistry::new();
+        let mut p = pending("s1", Duration::ZERO);
+        p.issuer = issuer_check(Some("https://login.example.com"), true);
+        r.insert(p);
+        let ok = "/oauth/callback?code=c&state=s1&iss=https%3A%2F%2Flogin.example.com";
+        assert_eq!(r.check_redirect(ok), RedirectVerdict::Accept);
+        assert!(matches!(
+            r.check_redirect("/oauth/callback?code=c&state=s1&iss=https%3A%2F%2Fevil.example"),
+            RedirectVerdict::Refuse(m) if m.contains("mix-up")
+        ));
+        assert!(matches!(
+            r.check_redirect("/oauth/callback?code=c&state=s1"),
+            RedirectVerdict::Refuse(m) if m.contains("no 'iss'")
+        ));
+        assert!(matches!(
+            r.check_redirect("/oauth/callback?code=c&state=s2&iss=https%3A%2F%2Fevil.example"),
+            RedirectVerdict::Ignore(m) if m.contains("does not belong")
+        ));
+        assert_eq!(r.len(), 1, "checking takes nothing");
     }
 }

@@ -18,6 +18,19 @@ pub const CALLBACK_PATH: &str = "/oauth/callback";
 
 const MAX_REQUEST_HEAD: usize = 16 * 1024;
 
+/// What the listener does with one `GET /oauth/callback` request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RedirectVerdict {
+    /// The login's redirect: the page says "you can close this tab", the wait ends with it.
+    Accept,
+    /// Not the login's redirect (malformed, unknown `state`): the page shows the reason and the
+    /// listener keeps waiting.
+    Ignore(String),
+    /// The login's redirect, refused (its issuer is wrong): the page shows the reason and the
+    /// wait ends with it, so the login ends with that error.
+    Refuse(String),
+}
+
 /// A bound listener; its [`LoopbackListener::redirect_uri`] is what the authorize URL names.
 pub struct LoopbackListener {
     listener: TcpListener,
@@ -50,14 +63,15 @@ impl LoopbackListener {
     }
 
     /// Waits up to `timeout` for the redirect and returns its request target
-    /// (`/oauth/callback?code=…&state=…`). `accept` is called with each callback's target: `Ok`
-    /// ends the wait (the page says "you can close this tab"); `Err(reason)` answers that
-    /// request with the reason and keeps waiting, so a forged redirect with a wrong `state`
-    /// cannot end a login that is still under way.
+    /// (`/oauth/callback?code=…&state=…`). `accept` is called with each callback's target:
+    /// [`RedirectVerdict::Accept`] ends the wait (the page says "you can close this tab");
+    /// [`RedirectVerdict::Ignore`] answers that request with the reason and keeps waiting, so a
+    /// forged redirect with a wrong `state` cannot end a login that is still under way;
+    /// [`RedirectVerdict::Refuse`] answers with the reason and ends the wait with that target.
     pub async fn wait(
         self,
         timeout: Duration,
-        accept: impl Fn(&str) -> Result<(), String>,
+        accept: impl Fn(&str) -> RedirectVerdict,
     ) -> Result<String, OAuthError> {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
@@ -99,7 +113,7 @@ pub fn bind_std(port: Option<u16>) -> Result<(std::net::TcpListener, String), OA
 /// Reads one request; answers it. Returns the target when it was the callback.
 async fn serve_one(
     mut stream: TcpStream,
-    accept: &impl Fn(&str) -> Result<(), String>,
+    accept: &impl Fn(&str) -> RedirectVerdict,
 ) -> Option<String> {
     let head = tokio::time::timeout(Duration::from_secs(10), read_head(&mut stream))
         .await
@@ -120,7 +134,7 @@ async fn serve_one(
         return None;
     }
     match accept(target) {
-        Ok(()) => {
+        RedirectVerdict::Accept => {
             respond(
                 &mut stream,
                 "200 OK",
@@ -130,9 +144,13 @@ async fn serve_one(
             .await;
             Some(target.to_string())
         }
-        Err(reason) => {
+        RedirectVerdict::Ignore(reason) => {
             respond(&mut stream, "400 Bad Request", "Not accepted", &reason).await;
             None
+        }
+        RedirectVerdict::Refuse(reason) => {
+            respond(&mut stream, "400 Bad Request", "Refused", &reason).await;
+            Some(target.to_string())
         }
     }
 }
@@ -198,9 +216,9 @@ mod tests {
             .unwrap();
         let waiter = tokio::spawn(l.wait(Duration::from_secs(5), |t| {
             if t.contains("state=forged") {
-                Err("wrong state".to_string())
+                RedirectVerdict::Ignore("wrong state".to_string())
             } else {
-                Ok(())
+                RedirectVerdict::Accept
             }
         }));
         assert!(get(port, "/favicon.ico").await.starts_with("HTTP/1.1 404"));
@@ -226,7 +244,7 @@ mod tests {
     async fn times_out_and_says_so() {
         let l = LoopbackListener::bind(None).await.unwrap();
         let err = l
-            .wait(Duration::from_millis(50), |_| Ok(()))
+            .wait(Duration::from_millis(50), |_| RedirectVerdict::Accept)
             .await
             .err()
             .unwrap();

@@ -12,6 +12,7 @@ mod broker;
 mod browser;
 mod client;
 mod error;
+mod http;
 mod login;
 mod loopback;
 mod token;
@@ -20,6 +21,8 @@ pub use broker::{LoginBroker, LoginReport, LoginStarted, OAuthLoginRequest};
 pub use browser::{BrowserOpener, SystemBrowser, BROWSER_ENV};
 pub use client::{AuthorizeRequest, OAuthClient, OAUTH_CALL_TIMEOUT};
 pub use error::OAuthError;
-pub use login::{Callback, CallbackOutcome, LoginRegistry, LoginTarget, PendingLogin, LOGIN_TTL};
-pub use loopback::{LoopbackListener, CALLBACK_PATH};
+pub use login::{
+    Callback, CallbackOutcome, IssuerCheck, LoginRegistry, LoginTarget, PendingLogin, LOGIN_TTL,
+};
+pub use loopback::{LoopbackListener, RedirectVerdict, CALLBACK_PATH};
 pub use token::{LenientTokenResponse, TokenGrant};

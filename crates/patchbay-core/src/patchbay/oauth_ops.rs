@@ -19,7 +19,8 @@ use crate::model::{
     AuthPattern, AuthType, Connection, ConnectionStatus, IntegrationType, OAuthTokenInfo,
 };
 use crate::oauth::{
-    Callback, CallbackOutcome, LoginTarget, OAuthClient, OAuthError, PendingLogin, TokenGrant,
+    Callback, CallbackOutcome, IssuerCheck, LoginTarget, OAuthClient, OAuthError, PendingLogin,
+    TokenGrant,
 };
 use crate::request::{Redactor, RequestError};
 use crate::store::{self, connections, oauth_tokens, types};
@@ -102,6 +103,7 @@ impl Patchbay {
             client_id,
             client_secret,
             started: std::time::Instant::now(),
+            issuer: IssuerCheck::from_config(&pattern.oauth_config.clone().unwrap_or_default()),
         })
     }
 
@@ -119,6 +121,9 @@ impl Patchbay {
             )
             .into());
         }
+        // RFC 9207: before the code (or the provider's error) is believed, the answer must come
+        // from the server this login was sent to; a mix-up would hand the code to another one.
+        pending.issuer.check(callback.iss.as_deref())?;
         let code = match callback.outcome {
             CallbackOutcome::Code(code) => code,
             CallbackOutcome::Error { code, description } => {
@@ -152,6 +157,11 @@ impl Patchbay {
             .await
         {
             Ok(a) => a,
+            // A userinfo endpoint that answers more than Patchbay reads is broken or hostile:
+            // the login fails rather than storing tokens from it.
+            Err(e @ OAuthError::TooLarge { .. }) => {
+                return Err(mask_error(e, [Some(&grant.access_token)]))
+            }
             Err(e) => {
                 tracing::warn!(error = %mask_error(e, [Some(&grant.access_token)]), "userinfo failed; the connection is stored without an account label");
                 None

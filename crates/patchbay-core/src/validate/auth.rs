@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use super::urls::{check_endpoint_url, is_header_name};
 use super::Report;
 use crate::model::{
-    ApiKeyLocation, AuthPattern, AuthType, FieldSpec, IntegrationDef, RedirectStyle,
+    is_protocol_param, ApiKeyLocation, AuthPattern, AuthType, FieldSpec, IntegrationDef,
+    OAuthConfig, RedirectStyle,
 };
 use crate::template;
 
@@ -373,7 +374,43 @@ fn check_oauth(r: &mut Report, at: &str, p: &AuthPattern) {
         for key in params.keys() {
             if key.trim().is_empty() {
                 r.add(format!("{oc}.{name}"), "parameter names must not be empty");
+            } else if is_protocol_param(key) {
+                r.add(
+                    format!("{oc}.{name}.{key}"),
+                    format!(
+                        "'{key}' is a parameter of the OAuth protocol that Patchbay sets itself \
+                         (state, PKCE, redirect URI, client and grant); it cannot be an extra \
+                         parameter{}",
+                        if key.trim().eq_ignore_ascii_case("scope") {
+                            ": list scopes in available_scopes"
+                        } else {
+                            ""
+                        }
+                    ),
+                );
             }
         }
+    }
+    check_issuer(r, &oc, cfg);
+}
+
+/// `issuer` is an https URL (or loopback http) without query or fragment (RFC 8414 §2), and
+/// `authorization_response_iss_parameter_supported` needs it: a required `iss` must be compared
+/// with something.
+fn check_issuer(r: &mut Report, oc: &str, cfg: &OAuthConfig) {
+    match &cfg.issuer {
+        Some(issuer) => match check_endpoint_url(issuer) {
+            Err(msg) => r.add(format!("{oc}.issuer"), msg),
+            Ok(url) if url.query().is_some() || url.fragment().is_some() => r.add(
+                format!("{oc}.issuer"),
+                "an issuer identifier has no query or fragment (RFC 8414)",
+            ),
+            Ok(_) => {}
+        },
+        None if cfg.authorization_response_iss_parameter_supported == Some(true) => r.add(
+            format!("{oc}.issuer"),
+            "is required when authorization_response_iss_parameter_supported is true (the 'iss' of each authorization response is compared with it)",
+        ),
+        None => {}
     }
 }

@@ -412,3 +412,36 @@ fn every_problem_is_reported_at_once() {
     let problems = problems_of(v);
     assert!(problems.len() >= 3, "{problems:#?}");
 }
+
+#[test]
+fn oauth_extra_parameters_cannot_be_protocol_ones_and_issuer_rules() {
+    for (list, name) in [
+        ("authorize_params", "state"),
+        ("authorize_params", "CODE_CHALLENGE"),
+        ("token_params", "code_verifier"),
+        ("token_params", " client_id "),
+    ] {
+        rejects(
+            &format!("auth_patterns[1].oauth_config.{list}.{name}"),
+            "protocol",
+            |v| {
+                v["auth_patterns"][1]["oauth_config"][list] = json!({ name: "x" });
+            },
+        );
+    }
+    rejects(
+        "auth_patterns[1].oauth_config.issuer",
+        "is required when authorization_response_iss_parameter_supported",
+        |v| {
+            v["auth_patterns"][1]["oauth_config"]
+                ["authorization_response_iss_parameter_supported"] = json!(true);
+        },
+    );
+    rejects(
+        "auth_patterns[1].oauth_config.issuer",
+        "no query or fragment",
+        |v| {
+            v["auth_patterns"][1]["oauth_config"]["issuer"] = json!("https://auth.acme.example/#x");
+        },
+    );
+}

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod oauth;
 pub mod server;
 
 use std::collections::BTreeMap;

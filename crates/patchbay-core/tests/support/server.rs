@@ -6,7 +6,7 @@
 //! |---|---|
 //! | `/redirect?to=URL&status=302` | that status with `Location: URL` |
 //! | `/status/NNN` | status NNN with `{"message": "…"}` (401: "Invalid API key") |
-//! | `/big?bytes=N[&length=1]` | N bytes of `x`, streamed (with Content-Length when `length=1`) |
+//! | `/big?bytes=N[&length=1][&status=NNN]` | N bytes of `x`, streamed (with Content-Length when `length=1`; status 200 unless given) |
 //! | `/close` | declares 100,000 bytes, sends 10,000, then drops the connection |
 //! | `/slow?ms=N` | waits N ms, then echoes |
 //! | `/gzip`, `/br`, `/deflate` | "hello, compressed world" in that Content-Encoding |
@@ -315,7 +315,12 @@ async fn handle(
         }
         "/big" => {
             let n: u64 = param("bytes").and_then(|s| s.parse().ok()).unwrap_or(1024);
-            let mut b = Response::builder().header("content-type", "application/octet-stream");
+            let status = param("status")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(200u16);
+            let mut b = Response::builder()
+                .status(status)
+                .header("content-type", "application/octet-stream");
             if param("length").is_some() {
                 b = b.header("content-length", n);
             }
