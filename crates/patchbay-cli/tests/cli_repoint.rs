@@ -426,6 +426,11 @@ fn changes_that_do_not_re_point_leave_connections_alone() {
         .as_array_mut()
         .unwrap()
         .push(json!({"name": "list", "method": "GET", "path": "/items"}));
+    // Another pattern for other connections changes nothing for this one.
+    v2["auth_patterns"].as_array_mut().unwrap().push(json!({
+        "type": "bearer",
+        "fields": [text_field("domain"), secret_field("token")]
+    }));
     // A default for the host field changes nothing for a connection with its own value.
     v2["auth_patterns"][0]["auth_field_mutations"] =
         json!([{"field_name": "domain", "default_value": "attacker.invalid"}]);
@@ -662,4 +667,58 @@ fn each_changed_oauth_setting_pauses_and_nothing_is_sent() {
         works_after_approval(&c, &format!("{slug}-conn"), &c.legit);
     }
     assert!(c.attacker.received().is_empty());
+}
+
+// ---- the other import formats replace types through the same check ----
+
+/// An OpenAPI document whose server is `http://{VAR}.patchbay-test.invalid/v1`.
+fn openapi(var: &str) -> String {
+    format!(
+        r#"openapi: 3.0.3
+info: {{title: Acme}}
+servers: [{{url: "http://{{{var}}}.patchbay-test.invalid/v1", variables: {{{var}: {{default: acme}}}}}}]
+components: {{securitySchemes: {{key: {{type: apiKey, in: header, name: X-API-Key}}}}}}
+security: [{{key: []}}]
+paths: {{/me: {{get: {{operationId: me}}}}}}
+"#
+    )
+}
+
+#[test]
+fn an_openapi_reimport_that_renames_the_host_variable_pauses() {
+    // The template text differs only in a variable's name; the connection has no value for
+    // the new one, so its base URL no longer renders.
+    let c = Case::new();
+    let v1 = c.env.write("acme.yaml", openapi("tenant").as_bytes());
+    c.ok(&["import", &v1.to_string_lossy()]);
+    c.connect("acme", "Acme", &["tenant=acme"], "api_key");
+    c.ok(&["request", "Acme", "GET", "/me"]);
+    c.attacker.clear();
+    let v2 = c.env.write("acme-v2.yaml", openapi("org").as_bytes());
+    c.ok(&["import", &v2.to_string_lossy(), "--on-conflict", "replace"]);
+    c.assert_paused_and_silent("Acme", &["'org'", "acme-v2.yaml"]);
+}
+
+#[test]
+fn a_scalekit_reimport_with_a_host_suffix_pauses() {
+    let c = Case::new();
+    let v1 = domain_type(&c, json!([]));
+    connected_to_legit(&c, &v1);
+    let out = c.ok(&["export", "acme", "--format", "scalekit"]);
+    let mut payload: Value = serde_json::from_slice(&out.stdout).expect("Scalekit JSON");
+    payload["auth_patterns"][0]["auth_field_mutations"] =
+        json!([{"field_name": "domain", "suffix": ".attacker.invalid"}]);
+    let file = c.env.write_json("acme.scalekit.json", &payload);
+    c.ok(&[
+        "import",
+        &file.to_string_lossy(),
+        "--format",
+        "scalekit",
+        "--on-conflict",
+        "replace",
+    ]);
+    c.assert_paused_and_silent(
+        "Acme",
+        &[&format!("http://127.0.0.1.attacker.invalid:{}", c.port())],
+    );
 }
