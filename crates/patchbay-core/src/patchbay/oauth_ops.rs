@@ -133,7 +133,13 @@ impl Patchbay {
         };
         let slug = match &pending.target {
             LoginTarget::New { type_slug, .. } => type_slug.clone(),
-            LoginTarget::Existing { name } => self.get_connection(name)?.type_slug,
+            LoginTarget::Existing { name } => {
+                // Paused while the browser was open: the code is not exchanged at what may now
+                // be another token endpoint, and re-authorizing does not lift the pause.
+                let c = self.get_connection(name)?;
+                refuse_if_paused(&c)?;
+                c.type_slug
+            }
         };
         let t = self.get_type(&slug)?;
         let pattern = choose_pattern(&t, Some(AuthType::Oauth2AuthorizationCode))?.clone();
