@@ -257,7 +257,8 @@ pub enum ConnectionsCommand {
         #[arg(long, value_name = "PATH")]
         from_file: Option<PathBuf>,
     },
-    /// Resume a connection paused because its type's host or auth changed on import
+    /// Resume a connection paused because an import or an edit of its type changed where its
+    /// credentials go
     Approve { name: String },
     /// Let agents (patchbay mcp) send writes — POST, PUT, PATCH, DELETE — through a connection,
     /// or stop them (reads are always allowed)

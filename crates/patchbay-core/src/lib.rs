@@ -31,6 +31,6 @@ mod patchbay;
 pub use error::{CoreError, Result};
 pub use patchbay::{
     ConflictPolicy, ConnectRequest, FieldDiff, ImportAction, ImportItem, ImportReport, LoginStart,
-    OpenOptions, Patchbay, Sent, REFRESH_MARGIN_SECS,
+    OpenOptions, Patchbay, Sent, TypeUpdate, REFRESH_MARGIN_SECS,
 };
 pub use secret::Secret;

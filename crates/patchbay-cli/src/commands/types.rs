@@ -25,8 +25,17 @@ pub fn run(pb: &Patchbay, cmd: TypesCommand) -> Result<()> {
         }
         TypesCommand::Edit { slug, file, json } => {
             let (name, text) = read_input(&file)?;
-            let t = pb.update_type(&slug, parse_definition(&name, &text)?)?;
-            report(&t, "updated", json.json)
+            let edit = pb.update_type_with_report(&slug, parse_definition(&name, &text)?)?;
+            report(&edit.updated, "updated", json.json)?;
+            // Under --json stdout stays the type alone; the pauses go to stderr.
+            for paused in &edit.paused_connections {
+                if json.json {
+                    eprintln!("paused connection {paused}");
+                } else {
+                    println!("    paused connection {paused}");
+                }
+            }
+            Ok(())
         }
         TypesCommand::Duplicate {
             slug,

@@ -3,17 +3,15 @@
 
 use serde::Serialize;
 use ts_rs::TS;
-use url::Url;
 
 use crate::bundle::write_bundle;
 use crate::ids::{new_id, TYPE_PREFIX};
 use crate::import::{convert, ImportFormat, ImportNote};
-use crate::model::{ConnectionStatus, IntegrationDef, IntegrationType, Origin};
+use crate::model::{IntegrationDef, IntegrationType, Origin};
 use crate::store::{self, connections, types};
-use crate::template;
 use crate::{vault, CoreError, Result};
 
-use super::{secret_aad, Patchbay};
+use super::{repoint, secret_aad, Patchbay};
 
 /// What to do with a type whose slug exists with a different definition.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
@@ -254,12 +252,11 @@ fn plan(
                     ConflictPolicy::Skip => ImportItem::new(def, ImportAction::Skip, &def.slug),
                     ConflictPolicy::Replace => {
                         let mut item = ImportItem::new(def, ImportAction::Replace, &def.slug);
-                        if let Some(reason) = repoint_reason(&old.def, def) {
-                            item.paused_connections = connections::names_for_type(db, &old.id)?
+                        item.paused_connections =
+                            repoint::repointed_connections(db, &old.id, &old.def, def)?
                                 .into_iter()
-                                .map(|n| format!("{n}: {reason}"))
+                                .map(|r| format!("{}: {}", r.name, r.reason))
                                 .collect();
-                        }
                         item
                     }
                     ConflictPolicy::Rename => {
@@ -317,27 +314,20 @@ fn apply(
                 let mut t = types::by_slug(db, &def.slug)?.ok_or_else(|| {
                     CoreError::Invalid(format!("type '{}' vanished during the import", def.slug))
                 })?;
-                let reason = repoint_reason(&t.def, def);
-                t.def = def.clone();
+                let old = std::mem::replace(&mut t.def, def.clone());
                 t.origin = Origin::Imported;
                 t.origin_source = Some(source_name.clone());
                 t.editable = false;
                 t.updated_at = now.clone();
                 types::update(db, &t)?;
-                if let Some(reason) = reason {
-                    for (id, name) in connections::ids_for_type(db, &t.id)? {
-                        let message = format!(
-                            "paused: {reason} by importing {source_name}; nothing is sent until you approve it with `patchbay connections approve {name}`"
-                        );
-                        connections::set_status(
-                            db,
-                            &id,
-                            ConnectionStatus::Paused,
-                            Some(&message),
-                            &now,
-                        )?;
-                    }
-                }
+                repoint::pause_repointed(
+                    db,
+                    &t.id,
+                    &old,
+                    def,
+                    &format!("by importing {source_name}"),
+                    &now,
+                )?;
             }
             ImportAction::Unchanged | ImportAction::Skip | ImportAction::Conflict => {}
         }
@@ -366,68 +356,6 @@ impl ImportItem {
                 })
                 .collect(),
         }
-    }
-}
-
-/// Why a replacement would send existing credentials somewhere new, if it would: a different
-/// base URL host (or scheme or port), different auth pattern types, or different OAuth endpoints.
-pub(crate) fn repoint_reason(old: &IntegrationDef, new: &IntegrationDef) -> Option<String> {
-    let (a, b) = (origin_of(&old.base_url), origin_of(&new.base_url));
-    if a != b {
-        return Some(format!("the base URL host changed from {a} to {b}"));
-    }
-    let kinds = |d: &IntegrationDef| {
-        d.auth_patterns
-            .iter()
-            .map(|p| p.auth_type)
-            .collect::<Vec<_>>()
-    };
-    if kinds(old) != kinds(new) {
-        return Some("the auth patterns changed".to_string());
-    }
-    for (p, q) in old.auth_patterns.iter().zip(&new.auth_patterns) {
-        let endpoints = |p: &crate::model::AuthPattern| {
-            p.oauth_config.as_ref().map(|c| {
-                (
-                    c.authorize_uri.clone(),
-                    c.token_uri.clone(),
-                    c.user_info_uri.clone(),
-                    c.revocation_uri.clone(),
-                )
-            })
-        };
-        if endpoints(p) != endpoints(q) {
-            return Some(format!(
-                "the OAuth endpoints of the {} pattern changed",
-                p.auth_type
-            ));
-        }
-        if p.api_key != q.api_key
-            || p.headers != q.headers
-            || p.auth_header_key_override != q.auth_header_key_override
-            || p.hmac != q.hmac
-        {
-            return Some(format!(
-                "where the {} pattern sends credentials changed",
-                p.auth_type
-            ));
-        }
-    }
-    None
-}
-
-/// scheme://host:port of a (possibly templated) base URL, for comparison and messages.
-fn origin_of(base_url: &str) -> String {
-    let filled = template::fill_all(base_url, "{field}").unwrap_or_else(|_| base_url.to_string());
-    match Url::parse(&filled.replace("{field}", "field")) {
-        Ok(u) => {
-            let host = u.host_str().unwrap_or_default().replace("field", "{{…}}");
-            match u.port() {
-                Some(port) => format!("{}://{host}:{port}", u.scheme()),
-                None => format!("{}://{host}", u.scheme()),
-            }
-        }
-        Err(_) => base_url.to_string(),
     }
 }
 

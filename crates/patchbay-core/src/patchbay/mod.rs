@@ -6,6 +6,7 @@ mod bundle_ops;
 mod connection_ops;
 mod field_diff;
 mod oauth_ops;
+mod repoint;
 mod request_ops;
 mod type_ops;
 
@@ -17,6 +18,7 @@ pub use connection_ops::ConnectRequest;
 pub use field_diff::FieldDiff;
 pub use oauth_ops::{LoginStart, REFRESH_MARGIN_SECS};
 pub use request_ops::Sent;
+pub use type_ops::TypeUpdate;
 
 use crate::store::Store;
 use crate::vault::{self, MasterKey, VaultConfig, VaultStatus};

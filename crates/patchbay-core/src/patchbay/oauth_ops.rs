@@ -74,6 +74,7 @@ impl Patchbay {
             }
             LoginStart::Reauthorize(name) => {
                 let c = self.get_connection(&name)?;
+                refuse_if_paused(&c)?;
                 let (t, pattern) = self.type_and_pattern(&c)?;
                 if pattern.auth_type != AuthType::Oauth2AuthorizationCode {
                     return Err(CoreError::Invalid(format!(
@@ -137,7 +138,13 @@ impl Patchbay {
         };
         let slug = match &pending.target {
             LoginTarget::New { type_slug, .. } => type_slug.clone(),
-            LoginTarget::Existing { name } => self.get_connection(name)?.type_slug,
+            LoginTarget::Existing { name } => {
+                // Paused while the browser was open: the code is not exchanged at what may now
+                // be another token endpoint, and re-authorizing does not lift the pause.
+                let c = self.get_connection(name)?;
+                refuse_if_paused(&c)?;
+                c.type_slug
+            }
         };
         let t = self.get_type(&slug)?;
         let pattern = choose_pattern(&t, Some(AuthType::Oauth2AuthorizationCode))?.clone();
@@ -231,6 +238,7 @@ impl Patchbay {
     /// (`patchbay connections reauthorize` after the client secret was replaced).
     pub async fn reauthorize_client_credentials(&self, name: &str) -> Result<Connection> {
         let c = self.get_connection(name)?;
+        refuse_if_paused(&c)?;
         let (t, pattern) = self.type_and_pattern(&c)?;
         if pattern.auth_type != AuthType::Oauth2ClientCredentials {
             return Err(CoreError::Invalid(format!(
@@ -262,6 +270,7 @@ impl Patchbay {
         if !c.auth_type.is_oauth() {
             return Ok(false);
         }
+        refuse_if_paused(&c)?;
         let now = chrono::Utc::now().timestamp();
         let has_token = c.secret_keys.iter().any(|k| k == "access_token");
         if rejected.is_none() && has_token && !expiring(c.oauth.as_ref(), now) {
@@ -271,6 +280,7 @@ impl Patchbay {
         let _across_processes = lock_file(&self.data_dir().join("locks"), &c.id).await?;
         // Someone may have refreshed while this task waited: decide again on fresh data.
         let c = self.get_connection(name)?;
+        refuse_if_paused(&c)?;
         if c.status == ConnectionStatus::NeedsReauthorization {
             return Err(RequestError::NotUsable {
                 connection: c.name.clone(),
@@ -339,6 +349,12 @@ impl Patchbay {
         let c = self.get_connection(name)?;
         if !c.auth_type.is_oauth() {
             return Ok(None);
+        }
+        if c.status == ConnectionStatus::Paused {
+            return Ok(Some(format!(
+                "revocation skipped: '{}' is paused because its type's new definition re-points it, so its tokens were not sent to the new revocation endpoint; revoke the grant at the provider",
+                c.name
+            )));
         }
         let (t, pattern) = self.type_and_pattern(&c)?;
         if pattern
@@ -573,4 +589,14 @@ async fn lock_file(dir: &std::path::Path, connection_id: &str) -> Result<std::fs
             Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
         }
     }
+}
+
+/// A paused connection's type may now name token, authorize or revocation endpoints its owner
+/// has not approved: no OAuth call is made for it (a refresh would send the refresh token and
+/// the client secret there) until it is approved.
+fn refuse_if_paused(c: &Connection) -> Result<()> {
+    if c.status == ConnectionStatus::Paused {
+        return Err(super::request_ops::paused_error(c));
+    }
+    Ok(())
 }

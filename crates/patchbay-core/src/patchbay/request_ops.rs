@@ -28,26 +28,14 @@ impl Patchbay {
     pub fn prepare_request(&self, name: &str, spec: RequestSpec) -> Result<PreparedRequest> {
         let mut c = self.get_connection(name)?;
         match c.status {
-            ConnectionStatus::Paused => {
-                return Err(RequestError::NotUsable {
-                    connection: c.name.clone(),
-                    reason: format!(
-                        "is paused: {}, so nothing is sent until you approve it (`patchbay connections approve '{}'`)",
-                        c.last_error
-                            .as_deref()
-                            .unwrap_or("an import changed its type's host or auth"),
-                        c.name
-                    ),
-                }
-                .into())
+            ConnectionStatus::Paused => return Err(paused_error(&c)),
+            ConnectionStatus::NeedsReauthorization => return Err(RequestError::NotUsable {
+                connection: c.name.clone(),
+                reason:
+                    "needs re-authorization: the provider rejected its OAuth grant; log in again"
+                        .into(),
             }
-            ConnectionStatus::NeedsReauthorization => {
-                return Err(RequestError::NotUsable {
-                    connection: c.name.clone(),
-                    reason: "needs re-authorization: the provider rejected its OAuth grant; log in again".into(),
-                }
-                .into())
-            }
+            .into()),
             _ => {}
         }
         let t = types::by_id(self.store().conn(), &c.type_id)?
@@ -275,4 +263,19 @@ fn default_test_action(actions: &[Action]) -> Option<&Action> {
             && !a.query.iter().any(|q| q.value.contains("{{"))
             && !a.headers.iter().any(|h| h.value.contains("{{"))
     })
+}
+
+/// The refusal for a paused connection: what paused it and how to approve it.
+pub(super) fn paused_error(c: &crate::model::Connection) -> CoreError {
+    RequestError::NotUsable {
+        connection: c.name.clone(),
+        reason: format!(
+            "is paused: {}, so nothing is sent until you approve it (`patchbay connections approve '{}'`)",
+            c.last_error
+                .as_deref()
+                .unwrap_or("an import changed its type's host or auth"),
+            c.name
+        ),
+    }
+    .into()
 }

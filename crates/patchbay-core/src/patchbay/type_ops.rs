@@ -1,12 +1,25 @@
 //! Creating, editing, duplicating and deleting integration types.
 
+use serde::Serialize;
+use ts_rs::TS;
+
 use crate::ids::{new_id, TYPE_PREFIX};
 use crate::model::{IntegrationDef, IntegrationType, Origin, TypeSummary};
 use crate::store::{self, connections, types};
 use crate::validate::validate_def;
 use crate::{CoreError, Result};
 
-use super::Patchbay;
+use super::{repoint, Patchbay};
+
+/// What an edit of a type did.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+pub struct TypeUpdate {
+    /// The type as stored now.
+    pub updated: IntegrationType,
+    /// Connections the edit paused because it re-points them, as `name: reason`; each stays
+    /// paused until approved (`patchbay connections approve NAME`).
+    pub paused_connections: Vec<String>,
+}
 
 impl Patchbay {
     pub fn list_types(&self) -> Result<Vec<TypeSummary>> {
@@ -43,23 +56,41 @@ impl Patchbay {
         Ok(t)
     }
 
-    /// Replaces the definition of an editable type. The slug may change (a rename).
+    /// Replaces the definition of an editable type. The slug may change (a rename). Connections
+    /// the new definition re-points are paused (see [`Patchbay::update_type_with_report`]).
     pub fn update_type(&self, slug: &str, def: IntegrationDef) -> Result<IntegrationType> {
+        Ok(self.update_type_with_report(slug, def)?.updated)
+    }
+
+    /// [`Patchbay::update_type`], also saying which connections it paused: every connection
+    /// whose credentials the new definition would send elsewhere (its base URL's origin as
+    /// rendered with its own field values and the field mutations, an OAuth endpoint or OAuth
+    /// setting) is paused in the same transaction, until its owner approves it.
+    pub fn update_type_with_report(&self, slug: &str, def: IntegrationDef) -> Result<TypeUpdate> {
         validate_def(&def).map_err(CoreError::Validation)?;
-        let updated = self.store().write(|tx| {
+        let (updated, paused) = self.store().write(|tx| {
             let mut t = types::by_slug(tx, slug)?.ok_or_else(|| type_not_found(slug))?;
             ensure_editable(&t)?;
             if def.slug != t.def.slug {
                 ensure_slug_free(tx, &def.slug)?;
             }
             check_auth_still_serves_connections(tx, &t, &def)?;
+            let now = store::now();
+            let cause = format!("by an edit of the type '{}'", t.def.slug);
+            let paused = repoint::pause_repointed(tx, &t.id, &t.def, &def, &cause, &now)?;
             t.def = def;
-            t.updated_at = store::now();
+            t.updated_at = now;
             types::update(tx, &t)?;
-            Ok(t)
+            Ok((t, paused))
         })?;
-        tracing::info!(slug = %updated.def.slug, "updated integration type");
-        Ok(updated)
+        tracing::info!(slug = %updated.def.slug, paused = paused.len(), "updated integration type");
+        Ok(TypeUpdate {
+            updated,
+            paused_connections: paused
+                .into_iter()
+                .map(|r| format!("{}: {}", r.name, r.reason))
+                .collect(),
+        })
     }
 
     /// Copies a type under a new slug (default `<slug>-copy`), editable: how a user takes
