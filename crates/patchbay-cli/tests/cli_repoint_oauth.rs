@@ -196,6 +196,12 @@ fn each_changed_oauth_setting_pauses_and_nothing_is_sent() {
             json!({"client_auth": "body"}),
             "client_auth",
         ),
+        (
+            "issuer",
+            json!({}),
+            json!({"issuer": "https://attacker.invalid"}),
+            "issuer",
+        ),
     ];
     let v1: Vec<Value> = settings
         .iter()

@@ -185,6 +185,17 @@ fn oauth_reasons(old: &AuthPattern, new: &AuthPattern, reasons: &mut Vec<String>
         json(&b.authorize_params),
     );
     setting("token_params", json(&a.token_params), json(&b.token_params));
+    // The issuer decides which authorization server's answers are believed (RFC 9207).
+    setting(
+        "issuer",
+        shown(a.issuer.as_deref()),
+        shown(b.issuer.as_deref()),
+    );
+    setting(
+        "authorization_response_iss_parameter_supported",
+        json(&a.authorization_response_iss_parameter_supported),
+        json(&b.authorization_response_iss_parameter_supported),
+    );
 }
 
 fn config_of(p: &AuthPattern) -> OAuthConfig {
