@@ -267,6 +267,10 @@ impl Redactor {
             let mut bytes = bytes;
             let cut = bytes.len() > cap;
             bytes.truncate(cap);
+            if bytes.capacity() > cap {
+                // What is kept holds no more memory than the cap.
+                bytes.shrink_to(cap);
+            }
             return (bytes, cut);
         }
         let mut out = Vec::with_capacity(bytes.len().min(cap));
