@@ -58,8 +58,7 @@ fn the_oauth_clients_secrets_are_never_placed_by_a_template() {
     for (spec, field) in attempts {
         let e = pb
             .prepare_request(oauth, spec)
-            .err()
-            .expect("refused")
+            .expect_err("refused")
             .to_string();
         assert!(
             e.contains(&format!("'{field}'")) && e.contains("OAuth client"),
