@@ -98,7 +98,7 @@ pub fn tool_list(pb: &Patchbay) -> Result<Vec<ToolSpec>> {
         },
         ToolSpec {
             name: CALL.into(),
-            description: "Call an integration's API through one of its connections. Patchbay adds the credentials; you never see them. Read-only (GET/HEAD/OPTIONS) unless the connection allows agent writes.".into(),
+            description: "Call an integration's API through one of its connections. Patchbay adds the credentials; you never see them and cannot place them ({{api_key}} and the like are refused). Read-only (GET/HEAD/OPTIONS, no method-override headers, no _method, no body) unless the connection allows agent writes.".into(),
             input_schema: schema(
                 serde_json::to_value(schemars::schema_for!(ApiCall)).unwrap_or(Value::Null),
             ),
