@@ -3,10 +3,12 @@
 //! data folder, every export and everything printed is scanned: no canary appears anywhere.
 
 mod common;
+mod request_support;
 
 use base64::Engine as _;
 use common::{files_below, Env};
-use serde_json::json;
+use request_support::server::TestServer;
+use serde_json::{json, Value};
 
 fn canary(tag: &str) -> String {
     let nanos = std::time::SystemTime::now()
@@ -221,6 +223,202 @@ fn no_secret_value_reaches_a_file_an_export_or_the_terminal() {
             assert!(
                 !hay.contains(needle.as_str()),
                 "a secret value appears in {what}"
+            );
+        }
+    }
+}
+
+/// Invariant 7 under the same scan: an agent (the official MCP client) names every kind of
+/// secret in every place it can write — header, query, query name, path, body — and has the
+/// server reflect the auth material whole, cut short and split over two headers. Nothing it
+/// gets, no file and no log holds a canary or the first 12 characters of one.
+#[test]
+fn agent_placeholders_and_reflections_never_show_a_canary() {
+    let test = "agent_placeholders_and_reflections_never_show_a_canary";
+    let Some(python) = common::mcp::python_or_skip(test) else {
+        return;
+    };
+    let server = TestServer::start();
+    let env = Env::new();
+    let secret_field = |name: &str| json!({"field_name": name, "label": name, "input_type": "password", "required": true});
+    let text_field = |name: &str| json!({"field_name": name, "label": name, "required": true});
+    env.create_type(&json!({
+        "slug": "reflected",
+        "display_name": "Reflecting server",
+        "base_url": format!("{}/api", server.url()),
+        "auth_patterns": [
+            {"type": "api_key", "fields": [secret_field("api_key")],
+             "api_key": {"in": "header", "name": "X-API-Key"}},
+            {"type": "bearer", "fields": [secret_field("token")]},
+            {"type": "basic", "fields": [text_field("username"), secret_field("password")]},
+            {"type": "custom_headers", "fields": [secret_field("tenant_secret")],
+             "headers": [{"name": "X-Tenant-Secret", "value": "{{tenant_secret}}"}]},
+            {"type": "hmac", "fields": [secret_field("secret")], "hmac": {}},
+            {"type": "oauth2_client_credentials",
+             "oauth_config": {"token_uri": format!("{}/queued", server.url()), "client_auth": "body"}}
+        ]
+    }));
+    let access = canary("access");
+    let refresh = canary("refresh");
+    server.queue_json(
+        200,
+        &json!({"access_token": access, "refresh_token": refresh, "expires_in": 3600}).to_string(),
+    );
+    // (auth, secret key, value, the request header that carries it, its text before the secret)
+    let connections: Vec<(&str, &str, String, &str, &str)> = vec![
+        ("api_key", "api_key", canary("apikey"), "x-api-key", ""),
+        (
+            "bearer",
+            "token",
+            canary("bearer"),
+            "authorization",
+            "Bearer ",
+        ),
+        (
+            "basic",
+            "password",
+            canary("basicpw"),
+            "authorization",
+            "Basic ",
+        ),
+        (
+            "custom_headers",
+            "tenant_secret",
+            canary("header"),
+            "x-tenant-secret",
+            "",
+        ),
+        ("hmac", "secret", canary("hmac"), "", ""),
+        (
+            "oauth2_client_credentials",
+            "client_secret",
+            canary("client"),
+            "authorization",
+            "Bearer ",
+        ),
+    ];
+    for (auth, key, value, _, _) in &connections {
+        let name = format!("r-{auth}");
+        let mut args = vec![
+            "connect",
+            "reflected",
+            "--name",
+            &name,
+            "--auth",
+            auth,
+            "--secret",
+            key,
+        ];
+        if *auth == "basic" {
+            args.extend(["--field", "username=agent"]);
+        }
+        if *auth == "oauth2_client_credentials" {
+            args.extend(["--field", "client_id=agent-client"]);
+        }
+        env.cmd()
+            .args(&args)
+            .write_stdin(format!("{value}\n"))
+            .assert()
+            .success();
+        env.cmd()
+            .args(["connections", "agent-writes", &name, "on"])
+            .assert()
+            .success();
+    }
+
+    // The names each connection has a value for, secret or credential.
+    let names_of = |auth: &str| -> &'static [&'static str] {
+        match auth {
+            "api_key" => &["api_key"],
+            "bearer" => &["token"],
+            "basic" => &["password", "username"],
+            "custom_headers" => &["tenant_secret"],
+            "hmac" => &["secret"],
+            _ => &["client_secret", "access_token", "refresh_token"],
+        }
+    };
+    let mut calls: Vec<Value> = Vec::new();
+    for (auth, _, value, header, lead) in &connections {
+        let connection = format!("r-{auth}");
+        for n in names_of(auth) {
+            let p = format!("{{{{{n}}}}}");
+            for args in [
+                json!({"path": "/echo", "headers": {"X-Echo": p}}),
+                json!({"path": "/echo", "query": {"q": p}}),
+                json!({"path": "/echo", "query": {p.clone(): "1"}}),
+                json!({"path": format!("/echo/{p}")}),
+                json!({"method": "POST", "path": "/echo", "body": {"x": p}}),
+            ] {
+                let mut args = args;
+                args["connection"] = json!(connection);
+                calls.push(json!(["call_api", args]));
+            }
+        }
+        // The server echoes the whole request, then the auth header cut short (from the
+        // shortest prefix that is masked to one character short of the whole).
+        calls.push(json!(["call_api", {"connection": connection, "path": "/echo"}]));
+        if !header.is_empty() {
+            for secret_chars in [12, 16, value.len() - 1] {
+                let chars = lead.len() + secret_chars;
+                calls.push(
+                    json!(["call_api", {"connection": connection, "path": "/reflect",
+                    "query": {"header": header, "chars": chars.to_string()}}]),
+                );
+            }
+        }
+    }
+    let (raw, t) = common::mcp::session(&python, &env.data_dir(), &Value::Array(calls.clone()));
+    let reflections = server
+        .received()
+        .iter()
+        .filter(|r| r.path() == "/api/reflect")
+        .count();
+    assert_eq!(reflections, 3 * 5, "every reflection reached the server");
+    assert_eq!(
+        t["calls"].as_array().map(Vec::len),
+        Some(calls.len()),
+        "every call was answered"
+    );
+
+    for (n, c) in calls.iter().enumerate() {
+        if c.to_string().contains("{{") {
+            let (text, is_error) = common::mcp::call_text(&t, n);
+            assert!(is_error, "call {n} ({c}) must be refused: {text}");
+        }
+    }
+
+    let mut needles: Vec<String> = connections
+        .iter()
+        .map(|(_, _, v, _, _)| v.clone())
+        .collect();
+    needles.extend([access, refresh]);
+    let basic =
+        base64::engine::general_purpose::STANDARD.encode(format!("agent:{}", connections[2].2));
+    needles.push(basic);
+    let mut scanned = vec![("the MCP transcript".to_string(), raw.into_bytes())];
+    for path in files_below(env.dir.path()) {
+        if path.extension().is_some_and(|e| e == "json")
+            && path.starts_with(env.path())
+            && !path.starts_with(env.data_dir())
+        {
+            continue;
+        }
+        scanned.push((
+            path.display().to_string(),
+            std::fs::read(&path).unwrap_or_default(),
+        ));
+    }
+    assert!(
+        scanned.iter().any(|(p, _)| p.contains("logs")),
+        "logs were scanned"
+    );
+    for (what, bytes) in &scanned {
+        let hay = String::from_utf8_lossy(bytes);
+        for needle in &needles {
+            let prefix: String = needle.chars().take(12).collect();
+            assert!(
+                !hay.contains(prefix.as_str()),
+                "{what} holds a secret or its first 12 characters ({prefix}…)"
             );
         }
     }

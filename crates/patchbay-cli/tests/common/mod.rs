@@ -7,6 +7,7 @@
 //! HOME and XDG_RUNTIME_DIR), so no test ever touches the keyring of the person running it.
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod mcp;
 pub mod oauth_flow;
 pub mod oidc;
 pub mod secret_service;

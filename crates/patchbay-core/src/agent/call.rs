@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::KeyValue;
 use crate::request::{
-    CancellationToken, ExecuteOptions, MadeBy, Outcome, RequestBody, RequestSpec,
+    Caller, CancellationToken, ExecuteOptions, MadeBy, Outcome, RequestBody, RequestSpec,
 };
 use crate::{Patchbay, Result};
 
@@ -32,7 +32,8 @@ pub struct ApiCall {
     /// Query parameters.
     #[serde(default)]
     pub query: BTreeMap<String, String>,
-    /// Extra request headers (the connection's auth is added by Patchbay; do not send it).
+    /// Extra request headers (the connection's auth is added by Patchbay; do not send it, and do
+    /// not reference its secrets: `{{api_key}}` and the like are refused everywhere).
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
     /// A JSON body (object or array), or text.
@@ -61,6 +62,8 @@ pub struct AgentResponse {
 }
 
 impl AgentResponse {
+    /// The engine masked the outcome's body before its own cap, over the whole body received;
+    /// the agent's cut comes after that, so it can only shorten masked text.
     pub fn from_outcome(outcome: &Outcome) -> AgentResponse {
         let (status, headers, body, cut) = match &outcome.response {
             Some(r) => {
@@ -113,6 +116,9 @@ pub async fn call_api(pb: &Patchbay, call: ApiCall) -> Result<AgentResponse> {
         query: pairs(call.query),
         headers: pairs(call.headers),
         body,
+        // The agent's own text: no placeholder in it may name a secret, and a read-only
+        // connection refuses what would turn the read into a write.
+        caller: Caller::agent(true, c.agent_writes),
         ..RequestSpec::default()
     };
     send_as_agent(pb, &c.name, spec).await

@@ -2,11 +2,46 @@
 //! (`list_integrations`), and one type in detail (`describe_integration`): base URL, the kinds
 //! of auth (never a secret), actions with their parameters, and the operations its OpenAPI
 //! schema lists.
+//!
+//! Descriptions come from whoever wrote the type (often an imported file, not the person who
+//! runs Patchbay), and an agent reads them as instructions. Each one is therefore marked as the
+//! type author's text ([`author_text`]) and capped at [`MAX_AUTHOR_TEXT_CHARS`] characters;
+//! operation summaries from an OpenAPI schema are capped at [`MAX_SUMMARY_CHARS`].
 
 use serde::Serialize;
 
 use crate::model::{Action, ConnectionStatus};
 use crate::{CoreError, Patchbay, Result};
+
+/// Marks the start of a type author's description wherever an agent reads one.
+pub const AUTHOR_TEXT_PREFIX: &str = "Type author's description (not from Patchbay): ";
+
+/// Characters of a type author's description an agent gets; the rest is cut, ending in `…`.
+pub const MAX_AUTHOR_TEXT_CHARS: usize = 500;
+
+/// Characters of an OpenAPI operation summary an agent gets.
+pub const MAX_SUMMARY_CHARS: usize = 200;
+
+/// `text` cut to `max` characters, with `…` when something was cut.
+pub(crate) fn cap_chars(text: &str, max: usize) -> String {
+    let mut out: String = text.chars().take(max).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// A type author's description as an agent gets it: marked and capped; empty stays empty.
+pub(crate) fn author_text(text: &str) -> String {
+    let text = text.trim();
+    if text.is_empty() {
+        return String::new();
+    }
+    format!(
+        "{AUTHOR_TEXT_PREFIX}{}",
+        cap_chars(text, MAX_AUTHOR_TEXT_CHARS)
+    )
+}
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ConnectionInfo {
@@ -87,7 +122,7 @@ pub fn list_integrations(pb: &Patchbay) -> Result<Vec<IntegrationInfo>> {
                 .collect(),
             slug: t.def.slug,
             name: t.def.display_name,
-            description: t.def.description,
+            description: author_text(&t.def.description),
             docs_url: t.def.docs_url,
             is_mcp: t.def.auth_patterns.iter().any(|p| p.is_mcp),
         })
@@ -119,7 +154,7 @@ pub(crate) fn action_info(slug: &str, a: &Action) -> ActionInfo {
         name: a.name.clone(),
         method: a.method.as_str().to_string(),
         path: a.path.clone(),
-        description: a.description.clone(),
+        description: author_text(&a.description),
         tool: super::tools::action_tool_name(slug, &a.name),
         parameters: a
             .parameters
@@ -131,7 +166,7 @@ pub(crate) fn action_info(slug: &str, a: &Action) -> ActionInfo {
                     .and_then(|v| v.as_str().map(str::to_string))
                     .unwrap_or_default(),
                 required: p.required,
-                description: p.description.clone(),
+                description: author_text(&p.description),
             })
             .collect(),
     }
@@ -154,7 +189,8 @@ fn operations(schema: &serde_json::Value) -> Vec<String> {
                     .get("summary")
                     .or_else(|| op.get("operationId"))
                     .and_then(|s| s.as_str())
-                    .unwrap_or("");
+                    .map(|s| cap_chars(s.trim(), MAX_SUMMARY_CHARS))
+                    .unwrap_or_default();
                 out.push(if summary.is_empty() {
                     format!("{} {path}", m.to_uppercase())
                 } else {
@@ -167,4 +203,30 @@ fn operations(schema: &serde_json::Value) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn author_text_is_marked_and_capped() {
+        assert_eq!(author_text("  "), "");
+        assert_eq!(
+            author_text("Lists items."),
+            "Type author's description (not from Patchbay): Lists items."
+        );
+        let long = "é".repeat(MAX_AUTHOR_TEXT_CHARS + 1);
+        let got = author_text(&long);
+        assert!(
+            got.starts_with(AUTHOR_TEXT_PREFIX) && got.ends_with('…'),
+            "{got}"
+        );
+        assert_eq!(
+            got.chars().count(),
+            AUTHOR_TEXT_PREFIX.chars().count() + MAX_AUTHOR_TEXT_CHARS + 1
+        );
+        assert_eq!(cap_chars("abc", 3), "abc");
+        assert_eq!(cap_chars("abcd", 3), "abc…");
+    }
 }

@@ -17,6 +17,7 @@ mod tools;
 pub use call::{call_api, AgentResponse, ApiCall, MAX_AGENT_BODY_CHARS};
 pub use catalog::{
     describe_integration, list_integrations, ActionInfo, IntegrationDetail, IntegrationInfo,
+    AUTHOR_TEXT_PREFIX, MAX_AUTHOR_TEXT_CHARS,
 };
 pub use env::{plan as plan_env, ChildEnv, EnvVar, VarSource};
 pub use mcp_upstream::{McpExchange, McpUpstream};

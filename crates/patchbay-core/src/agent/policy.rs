@@ -1,13 +1,16 @@
 //! When an agent may use a connection: never while it is paused, needs re-authorization or is
 //! failing (the agent gets the reason and what the owner must do), and only for reads unless its
 //! owner turned agent writes on.
+//!
+//! This is the check before anything is prepared. The request engine checks the request as it
+//! will be sent as well (`request::Caller`): for a read-only connection it also refuses
+//! method-override headers (`X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override`), a
+//! `_method` query parameter and a body on GET, HEAD or OPTIONS; and it never fills a secret
+//! into the agent's own path, query, headers or body.
 
 use crate::model::{Connection, ConnectionStatus};
-use crate::request::RequestError;
+use crate::request::{RequestError, READ_METHODS};
 use crate::{CoreError, Result};
-
-/// Methods an agent may always send: they change nothing (RFC 9110 safe methods).
-const READ_METHODS: &[&str] = &["GET", "HEAD", "OPTIONS"];
 
 /// `Ok` when an agent may send `method` through `c`; else why not, in words an agent can relay.
 pub fn check_agent_may(c: &Connection, method: &str) -> Result<()> {

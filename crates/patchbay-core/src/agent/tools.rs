@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use crate::model::{Action, IntegrationType};
-use crate::request::RequestSpec;
+use crate::request::{Caller, RequestSpec};
 use crate::{CoreError, Patchbay, Result};
 
 use super::call::{call_api, send_as_agent, ApiCall};
-use super::catalog::{describe_integration, list_integrations};
+use super::catalog::{author_text, cap_chars, describe_integration, list_integrations};
 use super::policy::check_agent_may;
 
 /// One tool as MCP lists it.
@@ -45,6 +45,10 @@ impl ToolOutput {
         }
     }
 }
+
+/// Characters of a type's or an action's name (and an action's path) in a tool description: the
+/// type author's text too, so it cannot carry a long message past the marked description.
+const MAX_NAME_CHARS: usize = 100;
 
 const LIST: &str = "list_integrations";
 const DESCRIBE: &str = "describe_integration";
@@ -94,7 +98,7 @@ pub fn tool_list(pb: &Patchbay) -> Result<Vec<ToolSpec>> {
         },
         ToolSpec {
             name: CALL.into(),
-            description: "Call an integration's API through one of its connections. Patchbay adds the credentials; you never see them. Read-only (GET/HEAD/OPTIONS) unless the connection allows agent writes.".into(),
+            description: "Call an integration's API through one of its connections. Patchbay adds the credentials; you never see them and cannot place them ({{api_key}} and the like are refused). Read-only (GET/HEAD/OPTIONS, no method-override headers, no _method, no body) unless the connection allows agent writes.".into(),
             input_schema: schema(
                 serde_json::to_value(schemars::schema_for!(ApiCall)).unwrap_or(Value::Null),
             ),
@@ -112,13 +116,13 @@ fn action_tool(t: &IntegrationType, a: &Action) -> ToolSpec {
     let mut properties = Map::new();
     properties.insert(
         "connection".into(),
-        json!({"type": "string", "description": format!("A connection of {} (see list_integrations); optional when it has only one.", t.def.display_name)}),
+        json!({"type": "string", "description": format!("A connection of {} (see list_integrations); optional when it has only one.", cap_chars(&t.def.display_name, MAX_NAME_CHARS))}),
     );
     let mut required = Vec::new();
     for p in &a.parameters {
         properties.insert(
             p.name.clone(),
-            json!({"type": "string", "description": p.description}),
+            json!({"type": "string", "description": author_text(&p.description)}),
         );
         if p.required {
             required.push(Value::String(p.name.clone()));
@@ -133,14 +137,14 @@ fn action_tool(t: &IntegrationType, a: &Action) -> ToolSpec {
         name: action_tool_name(&t.def.slug, &a.name),
         description: format!(
             "{}: {} ({} {}){}",
-            t.def.display_name,
-            title,
+            cap_chars(&t.def.display_name, MAX_NAME_CHARS),
+            cap_chars(title, MAX_NAME_CHARS),
             a.method.as_str(),
-            a.path,
-            if a.description.is_empty() {
+            cap_chars(&a.path, MAX_NAME_CHARS),
+            if a.description.trim().is_empty() {
                 String::new()
             } else {
-                format!(". {}", a.description)
+                format!(". {}", author_text(&a.description))
             }
         ),
         input_schema: schema(
@@ -241,7 +245,11 @@ async fn run_action(pb: &Patchbay, tool: &str, mut args: Map<String, Value>) -> 
             )
         })
         .collect();
-    let spec = RequestSpec::from_action(&action, vars);
+    let spec = RequestSpec {
+        // The type's text, whose parameters the agent fills with plain values.
+        caller: Caller::agent(false, c.agent_writes),
+        ..RequestSpec::from_action(&action, vars)
+    };
     let response = send_as_agent(pb, &c.name, spec).await?;
     let is_error = response.is_error();
     Ok(ToolOutput {

@@ -10,7 +10,7 @@ use ts_rs::TS;
 use crate::files::read_import_file;
 use crate::import::{convert, ImportFormat, ImportNote};
 use crate::model::{Action, AuthType, IntegrationDef, KeyValue};
-use crate::request::{Purpose, RequestBody, RequestSpec};
+use crate::request::{Caller, Purpose, RequestBody, RequestSpec};
 use crate::validate::{def_problems, Problem};
 use crate::{template, ConnectRequest, CoreError, Result, Secret};
 
@@ -123,6 +123,7 @@ impl TesterRequest {
             vars: self.vars.clone(),
             purpose: Purpose::Request,
             action: self.action.clone(),
+            caller: Caller::Owner,
         }
     }
 }

@@ -6,6 +6,11 @@
 //!
 //! Action body templates take parameters and non-secret fields only: a secret in a body would
 //! follow a 307 redirect to another origin, where auth material must never go.
+//!
+//! Other bodies are sent as given, placeholders and all. A delegate's body (an agent's
+//! `call_api`) is still searched for placeholders that name a secret or a credential, and
+//! refused when one does: whatever the server would make of `{{api_key}}`, a caller that asks
+//! for it gets a clear refusal rather than the impression that it worked.
 
 use std::path::Path;
 
@@ -33,6 +38,46 @@ pub(crate) fn prepare(
     body: RequestBody,
     values: &Values,
 ) -> Result<Option<PreparedBody>, RequestError> {
+    let template = matches!(body, RequestBody::Template { .. });
+    let prepared = build(body, values)?;
+    if let (Some(b), false, Some(_)) = (&prepared, template, values.delegate()) {
+        check_references(&String::from_utf8_lossy(&b.bytes), "body", values)?;
+    }
+    Ok(prepared)
+}
+
+/// Refuses a placeholder-shaped `{{name}}` in text a delegate wrote that is sent as is (a body, a
+/// query parameter's name) when it names a secret. Text that is not a valid placeholder is left
+/// alone: a body may hold anything.
+pub(crate) fn check_references(
+    text: &str,
+    place: &str,
+    values: &Values,
+) -> Result<(), RequestError> {
+    // Every `{{` is a candidate start (so `{{{api_key}}}` and `{{x{{api_key}}` are caught),
+    // each closed by the next `}}`, found once per stretch of text.
+    let mut from = 0;
+    let mut close: Option<usize> = None;
+    while let Some(open) = text[from..].find("{{") {
+        let start = from + open + 2;
+        let end = match close {
+            Some(c) if c >= start => c,
+            _ => match text[start..].find("}}") {
+                Some(c) => start + c,
+                None => break,
+            },
+        };
+        close = Some(end);
+        let name = text[start..end].trim();
+        if template::is_valid_name(name) {
+            values.check_reference(name, place)?;
+        }
+        from = from + open + 1;
+    }
+    Ok(())
+}
+
+fn build(body: RequestBody, values: &Values) -> Result<Option<PreparedBody>, RequestError> {
     let ready = |bytes: Vec<u8>, content_type: &str| PreparedBody {
         bytes: Bytes::from(bytes),
         content_type: Some(content_type.to_string()),
@@ -236,5 +281,42 @@ mod tests {
         .unwrap()
         .to_string();
         assert!(err.contains("missing.bin"), "{err}");
+    }
+
+    #[test]
+    fn a_delegates_body_cannot_name_a_secret() {
+        use crate::request::caller::DelegateKind;
+        let i = inputs();
+        let owner = i.values();
+        let agent = owner.for_delegate(DelegateKind::Agent);
+        for text in [
+            "{\"a\": \"{{token}}\"}",
+            "{\"a\": [\"{{ token }}\"]}",
+            "{\"a\": \"{{{token}}}\"}",
+            "{\"a\": \"{{x{{token}}\"}",
+        ] {
+            let err = prepare(RequestBody::Json(text.into()), &agent)
+                .err()
+                .unwrap_or_else(|| panic!("{text} was accepted"))
+                .to_string();
+            assert!(err.starts_with("body:") && err.contains("'token'"), "{err}");
+        }
+        let text = RequestBody::Text {
+            content_type: None,
+            text: "token={{token}}".into(),
+        };
+        assert!(prepare(text, &agent).is_err());
+        // Other placeholders and stray braces are sent as they are; the owner's body too.
+        for ok in [
+            "{\"a\": \"{{name}} {{unknown}} {{\"}",
+            "{\"t\": \"{{token}}\"}",
+        ] {
+            let b = prepare(RequestBody::Json(ok.into()), &owner)
+                .unwrap()
+                .unwrap();
+            assert_eq!(&b.bytes[..], ok.as_bytes());
+        }
+        let ok = "{\"a\": \"{{name}} {{unknown}} {{\"}";
+        assert!(prepare(RequestBody::Json(ok.into()), &agent).is_ok());
     }
 }

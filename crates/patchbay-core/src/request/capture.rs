@@ -3,6 +3,10 @@
 //!
 //! Progress lives in a [`BodyProgress`] owned by the caller, so a timeout or a cancel that drops
 //! the reading future still leaves the part received for the response viewer.
+//!
+//! The sender asks for a little more than its cap (the length of the longest secret it masks):
+//! the body is masked before it is cut to the cap, so a secret the server reflected across the
+//! cap is found whole rather than leaving its first characters in the kept part.
 
 /// Counting stops after this many bytes (or the cap, if larger): the size is then reported as
 /// "at least", rather than downloading without end.

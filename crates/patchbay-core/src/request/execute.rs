@@ -60,7 +60,7 @@ pub async fn execute(
             },
         }
     };
-    run.finish(result, start, started_at)
+    run.finish(result, start, started_at, opts.max_body_bytes)
 }
 
 /// A hop being sent.
@@ -204,7 +204,9 @@ impl Run<'_> {
                 headers: masked_headers(resp.headers(), &self.redactor),
                 body: CapturedBody::new(Vec::new(), 0, false),
             });
-            capture::read(&mut resp, opts.max_body_bytes, &mut self.body)
+            // A little past the cap, so a secret that crosses it is masked whole (`finish`).
+            let keep = opts.max_body_bytes.saturating_add(self.redactor.longest());
+            capture::read(&mut resp, keep, &mut self.body)
                 .await
                 .map_err(|e| classify::classify(&e, &url, &self.redactor))?;
             self.end_hop(Instant::now());
@@ -300,6 +302,7 @@ impl Run<'_> {
         result: Result<(), RequestFailure>,
         start: Instant,
         started_at: String,
+        cap: usize,
     ) -> Outcome {
         let end = Instant::now();
         self.end_hop(end);
@@ -308,9 +311,10 @@ impl Run<'_> {
             // Decided before masking: a mask is shorter than the secret it replaces, and a body
             // kept whole must not read as cut short because of it.
             let kept_all = body.exact && body.data.len() as u64 >= body.size;
-            head.body =
-                CapturedBody::new(self.redactor.mask_bytes(body.data), body.size, body.exact);
-            head.body.truncated = !kept_all;
+            // Masked, then cut to the cap: a secret across the cap is found whole.
+            let (data, cut) = self.redactor.mask_capped(body.data, cap);
+            head.body = CapturedBody::new(data, body.size, body.exact);
+            head.body.truncated = !kept_all || cut;
             head
         });
         let error = result.err();
@@ -430,14 +434,22 @@ fn remove_params(url: &mut Url, drop: impl Fn(&str, &str) -> bool) -> Vec<String
     names
 }
 
+/// Names and values masked; the values as one text, so a secret split over several header
+/// lines is found.
 fn masked_headers(headers: &HeaderMap, redactor: &Redactor) -> Vec<HeaderLine> {
-    headers
+    let (names, values): (Vec<&HeaderName>, Vec<Cow<'_, str>>) = headers
         .iter()
-        .map(|(name, value): (&HeaderName, &HeaderValue)| HeaderLine {
-            name: name.as_str().to_string(),
-            value: redactor
-                .mask_str(&String::from_utf8_lossy(value.as_bytes()))
-                .into_owned(),
+        .map(|(name, value): (&HeaderName, &HeaderValue)| {
+            (name, String::from_utf8_lossy(value.as_bytes()))
+        })
+        .unzip();
+    let parts: Vec<&str> = values.iter().map(|v| v.as_ref()).collect();
+    names
+        .into_iter()
+        .zip(redactor.mask_joined(&parts))
+        .map(|(name, value)| HeaderLine {
+            name: redactor.mask_str(name.as_str()).into_owned(),
+            value,
         })
         .collect()
 }

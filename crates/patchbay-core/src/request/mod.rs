@@ -15,6 +15,7 @@
 
 mod auth;
 mod body;
+mod caller;
 mod capture;
 mod classify;
 mod curl;
@@ -33,6 +34,7 @@ mod values;
 
 pub use auth::canonical_string as hmac_canonical_string;
 pub use body::MAX_REQUEST_BODY;
+pub use caller::{Caller, Delegate, DelegateKind, METHOD_OVERRIDE_HEADERS, READ_METHODS};
 pub use curl::{to_curl, Reveal};
 pub use engine::Engine;
 pub use error::RequestError;

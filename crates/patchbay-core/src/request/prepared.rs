@@ -17,6 +17,7 @@ use crate::Secret;
 
 use super::auth::{self, custom_headers_fill, AuthHeader, AuthParam, HmacSigner};
 use super::body::{self, PreparedBody};
+use super::caller::check_read_only;
 use super::error::RequestError;
 use super::preview::{
     display_url, text_prefix, BodyPreview, HeaderLine, RequestPreview, PREVIEW_TEXT_CAP,
@@ -132,10 +133,24 @@ fn build(
         &spec.vars,
     );
     let method = parse_method(&spec.method)?;
-    let base = render::render_base(&inputs.def.base_url, &values)?;
-    let mut url = render::render_target(&base, &spec.path, &spec.query, &values)?;
+    // The pattern first: what it reads as credentials is then known, so a delegate's own
+    // text (below) cannot name them.
     let material = auth::apply(inputs.pattern, &values)?;
-    let body = body::prepare(spec.body, &values)?;
+    let delegate_values = spec
+        .caller
+        .text_author()
+        .map(|kind| values.for_delegate(kind));
+    let caller_values = delegate_values.as_ref().unwrap_or(&values);
+    if delegate_values.is_some() {
+        // Names are sent as written, never filled; a secret's name there is still refused.
+        for kv in &spec.query {
+            let place = format!("query parameter name '{}'", kv.name);
+            body::check_references(&kv.name, &place, caller_values)?;
+        }
+    }
+    let base = render::render_base(&inputs.def.base_url, &values)?;
+    let mut url = render::render_target(&base, &spec.path, &spec.query, caller_values)?;
+    let body = body::prepare(spec.body, caller_values)?;
 
     if !material.query.is_empty() {
         let mut pairs = url.query_pairs_mut();
@@ -173,7 +188,7 @@ fn build(
                 h.name
             )));
         }
-        let filled = custom_headers_fill(&h.value, &format!("header '{}'", h.name), &values)?;
+        let filled = custom_headers_fill(&h.value, &format!("header '{}'", h.name), caller_values)?;
         let append = set_by_caller.contains(&name);
         set_by_caller.push(name.clone());
         if filled.uses_secret {
@@ -237,6 +252,10 @@ fn build(
             true,
             append,
         )?;
+    }
+
+    if let Some(kind) = spec.caller.read_only() {
+        check_read_only(kind, &c.name, &method, &url, &headers, body.is_some())?;
     }
 
     let redactor = base_redactor.with_extra(derived.iter().map(Secret::expose));

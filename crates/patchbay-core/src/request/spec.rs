@@ -10,6 +10,7 @@ use ts_rs::TS;
 
 use crate::model::{Action, KeyValue};
 
+use super::caller::Caller;
 use super::engine::Engine;
 
 /// A request to send through a connection. Paths are relative to the type's base URL; path,
@@ -28,6 +29,9 @@ pub struct RequestSpec {
     pub purpose: Purpose,
     /// The saved action this request runs, for history.
     pub action: Option<String>,
+    /// Who wrote it: decides whether its templates may reference secrets and whether it may
+    /// write (see [`Caller`]).
+    pub caller: Caller,
 }
 
 impl RequestSpec {
@@ -64,6 +68,7 @@ impl RequestSpec {
             vars,
             purpose: Purpose::Request,
             action: Some(action.name.clone()),
+            caller: Caller::Owner,
         }
     }
 }

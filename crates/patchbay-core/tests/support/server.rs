@@ -11,6 +11,7 @@
 //! | `/slow?ms=N` | waits N ms, then echoes |
 //! | `/gzip`, `/br`, `/deflate` | "hello, compressed world" in that Content-Encoding |
 //! | `/queued` | the next reply queued with [`TestServer::queue_json`] (a scripted token endpoint) |
+//! | `/reflect?header=NAME&chars=N[&pad=M]` | the first N characters of request header NAME, in header `x-reflect`, in two `x-part` header lines (split in the middle), and in a text body after M bytes of `x` |
 //! | (any of these under `/api/` too) | the same |
 //! | anything else | 200 with a JSON echo of the request (so secrets come back in the body) |
 //!
@@ -286,6 +287,28 @@ async fn handle(
                 .status(status)
                 .header("content-type", "application/json")
                 .body(TestBody::bytes(body.into_bytes()))
+                .unwrap()
+        }
+        "/reflect" => {
+            // A server that echoes part of what it got: a key cut short, or split in two.
+            let value = param("header")
+                .and_then(|h| received.header(&h).map(str::to_string))
+                .unwrap_or_default();
+            let n: usize = param("chars").and_then(|s| s.parse().ok()).unwrap_or(12);
+            let seen: String = value.chars().take(n).collect();
+            let half = seen
+                .char_indices()
+                .nth(seen.chars().count() / 2)
+                .map_or(seen.len(), |(i, _)| i);
+            let pad: usize = param("pad").and_then(|s| s.parse().ok()).unwrap_or(0);
+            Response::builder()
+                .header("content-type", "text/plain")
+                .header("x-reflect", seen.as_str())
+                .header("x-part", &seen[..half])
+                .header("x-part", &seen[half..])
+                .body(TestBody::bytes(
+                    format!("{}seen: {seen}", "x".repeat(pad)).into_bytes(),
+                ))
                 .unwrap()
         }
         "/redirect" => {
