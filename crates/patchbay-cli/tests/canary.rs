@@ -184,6 +184,33 @@ fn no_secret_value_reaches_a_file_an_export_or_the_terminal() {
     assert_eq!(out.status.code(), Some(1));
     transcript.extend_from_slice(&out.stderr);
 
+    // A `run` child tries the vault for the other connections' secrets: a second patchbay
+    // pointed at the data folder, revealing; and it prints its environment but its own value.
+    let out = env
+        .cmd()
+        .args(["run", "-c", "conn api_key", "--", "sh", "-c"])
+        .arg(concat!(
+            r#""$PB" --data-dir "$DATA" request 'renamed bearer' GET /x --as-curl --reveal; "#,
+            r#""$PB" --data-dir "$DATA" run -c 'conn basic' -- env; "#,
+            r#"env | grep -v '^CUSTOM_API_CONN_API_KEY'"#
+        ))
+        .env("PB", env!("CARGO_BIN_EXE_patchbay"))
+        .env("DATA", env.data_dir())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let child =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        child.contains("protected by a passphrase and none was given"),
+        "{child}"
+    );
+    assert!(
+        !child.lines().any(|l| l.starts_with("PATCHBAY_")),
+        "{child}"
+    );
+    transcript.extend_from_slice(child.as_bytes());
+
     let db = env.data_dir().join("patchbay.db");
     let conn = rusqlite::Connection::open(&db).unwrap();
     let sealed: i64 = conn
