@@ -40,6 +40,7 @@ const COMMANDS: &[&str] = &[
     "save_body",
     "history",
     "mcp_probe",
+    "pick_import_file",
     "preview_import",
     "apply_import",
     "export_types",

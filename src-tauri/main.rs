@@ -9,6 +9,7 @@
 
 mod commands;
 mod deep_link;
+mod dialogs;
 mod logging;
 mod state;
 mod window;
@@ -24,6 +25,7 @@ fn main() {
         // First: a second start (a deep link while the app runs) forwards its URL and exits here.
         .plugin(tauri_plugin_single_instance::init(|_app, _argv, _cwd| {}))
         .plugin(tauri_plugin_deep_link::init())
+        // Dialogs are opened from Rust only (src-tauri/dialogs.rs); the page has no dialog permission.
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .setup(|app| {
@@ -64,6 +66,7 @@ fn main() {
             commands::tester::save_body,
             commands::tester::history,
             commands::tester::mcp_probe,
+            commands::sharing::pick_import_file,
             commands::sharing::preview_import,
             commands::sharing::apply_import,
             commands::sharing::export_types,

@@ -1,6 +1,7 @@
 //! The app's managed state: the [`Patchbay`] the window talks to, opened at startup, how to open
 //! it again (workers, the unlock prompt), the OAuth login broker that redirects (deep links,
-//! loopback) are finished by, and the test request tool's in-flight requests and bodies.
+//! loopback) are finished by, the test request tool's in-flight requests and bodies, the native
+//! dialogs commands open, and the files picked in them (the page holds only their tokens).
 //!
 //! Opening can fail (an unreadable data folder, a database from a newer version). The window
 //! must still start and say why, so the state keeps the `Result`: every command then returns
@@ -8,9 +9,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use patchbay_core::desktop::{FirstScreen, IpcError, Opener, Tester};
+use patchbay_core::desktop::{FirstScreen, IpcError, Opener, PickedFiles, Tester};
 use patchbay_core::oauth::{LoginBroker, SystemBrowser};
 use patchbay_core::{data_dir, Patchbay};
+
+use crate::dialogs::Dialogs;
 
 /// What commands return: a value, or the core's (masked) error with its field problems.
 pub type Reply<T> = Result<T, IpcError>;
@@ -20,6 +23,8 @@ pub struct AppState {
     opener: Mutex<Option<Opener>>,
     broker: Option<Arc<LoginBroker>>,
     pub tester: Tester,
+    pub dialogs: Dialogs,
+    pub picks: PickedFiles,
 }
 
 impl AppState {
@@ -40,6 +45,8 @@ impl AppState {
                 core: Ok(Mutex::new(patchbay)),
                 opener: Mutex::new(Some(opener)),
                 tester: Tester::new(),
+                dialogs: Dialogs::from_env(),
+                picks: PickedFiles::new(),
             },
             Err(error) => {
                 let message = format!("Patchbay could not open its data folder: {error}");
@@ -49,6 +56,8 @@ impl AppState {
                     opener: Mutex::new(None),
                     broker: None,
                     tester: Tester::new(),
+                    dialogs: Dialogs::from_env(),
+                    picks: PickedFiles::new(),
                 }
             }
         }

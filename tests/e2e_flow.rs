@@ -13,8 +13,7 @@ mod support;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use patchbay_core::model::AuthType;
-use patchbay_core::{ConnectRequest, OpenOptions, Patchbay, Secret};
+use patchbay_core::{OpenOptions, Patchbay};
 use support::api_server::ApiServer;
 use support::probe::{self, click, fill, find, text_contains};
 use support::session;
@@ -108,7 +107,7 @@ async fn create_connect_test_export_delete_import() {
         .def;
     click(w, "nav-sharing", UPDATE).await;
     click_slug(w, "export-type", "acme-local").await;
-    probe::answer_next_dialog(w, &bundle.display().to_string()).await;
+    session.answer_next_dialog(&bundle.display().to_string());
     click(w, "export-submit", UPDATE).await;
     text_contains(w, "export-result", "acme-local.patchbay.json", UPDATE).await;
     let exported = std::fs::read_to_string(&bundle).expect("the exported bundle");
@@ -133,7 +132,7 @@ async fn create_connect_test_export_delete_import() {
 
     // Import the file: preview, then the same type is back.
     click(w, "nav-sharing", UPDATE).await;
-    probe::answer_next_dialog(w, &bundle.display().to_string()).await;
+    session.answer_next_dialog(&bundle.display().to_string());
     click(w, "import-choose", UPDATE).await;
     text_contains(w, "import-item", "acme-local", UPDATE).await;
     screenshot(w, "import.png").await;
@@ -215,27 +214,7 @@ async fn a_20_mb_response_is_shown_and_the_window_keeps_answering() {
 
 /// A type pointing at the local API and an API-key connection holding [`CANARY`].
 fn seed_connection(dir: &Path, base_url: &str) {
-    let pb = Patchbay::open(OpenOptions::new(dir.to_path_buf())).expect("open data dir");
-    let def = serde_json::from_value(serde_json::json!({
-        "slug": "acme-local",
-        "display_name": "Acme local",
-        "base_url": base_url,
-        "auth_patterns": [{
-            "type": "api_key",
-            "fields": [{"field_name": "api_key", "label": "API key", "input_type": "password", "required": true}],
-            "api_key": {"in": "header", "name": "X-API-Key"}
-        }]
-    }))
-    .expect("a valid type");
-    pb.create_type(def).expect("create the type");
-    pb.connect(ConnectRequest {
-        type_slug: "acme-local".into(),
-        name: "acme-test".into(),
-        auth_type: Some(AuthType::ApiKey),
-        fields: Default::default(),
-        secrets: [("api_key".to_string(), Secret::new(CANARY))].into(),
-    })
-    .expect("connect");
+    support::seed::api_key_connection(dir, base_url, CANARY);
 }
 
 /// Fails if the secret is in any IPC response seen so far or in the page.

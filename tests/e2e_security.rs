@@ -9,6 +9,7 @@ mod support;
 
 use std::time::Duration;
 
+use support::probe::{invoke, run_async as probe};
 use support::{session, wait};
 use thirtyfour::prelude::*;
 
@@ -52,6 +53,29 @@ async fn the_page_is_confined_by_csp_and_capabilities() {
     .await;
     assert_eq!(fetch, "blocked", "connect-src must refuse other hosts");
 
+    // No remote images (the window shows none): an https: image is a CSP violation, not a load
+    // that merely fails. Nothing listens on 127.0.0.1:9, so only the violation tells them apart.
+    for src in [
+        "https://127.0.0.1:9/pixel.png",
+        "http://127.0.0.1:9/pixel.png",
+    ] {
+        let image = probe(
+            window,
+            &format!(
+                "let reported = false;
+                 const report = (v) => {{ if (!reported) {{ reported = true; done(v); }} }};
+                 document.addEventListener('securitypolicyviolation', (e) => {{
+                   if (e.blockedURI.includes('127.0.0.1:9')) report('blocked ' + e.effectiveDirective);
+                 }});
+                 const img = new Image();
+                 img.onload = img.onerror = () => setTimeout(() => report('requested'), 500);
+                 img.src = {src:?};"
+            ),
+        )
+        .await;
+        assert_eq!(image, "blocked img-src", "img-src must refuse {src}");
+    }
+
     let ours = invoke(window, "list_types", "{}").await;
     assert!(ours.starts_with("ok"), "our own command is allowed: {ours}");
     for (command, args) in [
@@ -62,6 +86,9 @@ async fn the_page_is_confined_by_csp_and_capabilities() {
             r#"{"event": "x", "target": {"kind": "Any"}, "handler": 1}"#,
         ),
         ("plugin:window|close", r#"{"label": "main"}"#),
+        // Dialogs are opened by Rust inside the commands; the page cannot open one and get a path.
+        ("plugin:dialog|open", r#"{"options": {}}"#),
+        ("plugin:dialog|save", r#"{"options": {}}"#),
     ] {
         let outcome = invoke(window, command, args).await;
         assert!(
@@ -71,26 +98,4 @@ async fn the_page_is_confined_by_csp_and_capabilities() {
     }
 
     session.window.quit().await.expect("close the window");
-}
-
-/// Runs `body` as an async page script; it reports with `done(text)`.
-async fn probe(window: &WebDriver, body: &str) -> String {
-    let script = format!("const done = arguments[arguments.length - 1];\n{body}");
-    let ret = window
-        .execute_async(&script, Vec::new())
-        .await
-        .expect("run a page script");
-    ret.convert().expect("the probe reports a string")
-}
-
-/// Calls an IPC command the way `@tauri-apps/api` does: `ok …` or `refused: <error>`.
-async fn invoke(window: &WebDriver, command: &str, args: &str) -> String {
-    probe(
-        window,
-        &format!(
-            "window.__TAURI_INTERNALS__.invoke({command:?}, {args}).then(
-                 () => done('ok'), (e) => done('refused: ' + e));"
-        ),
-    )
-    .await
 }

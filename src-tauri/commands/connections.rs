@@ -1,11 +1,11 @@
 //! Connections: connect, list (masked), rename, replace a secret, approve, re-authorize,
 //! disconnect.
 
-use patchbay_core::desktop::{self, ConnectForm, IpcError, PatternInputs};
+use patchbay_core::desktop::{self, ApprovalPrompt, ConnectForm, IpcError, PatternInputs};
 use patchbay_core::model::{Connection, SecretSummary};
 use patchbay_core::oauth::{LoginReport, LoginStarted, OAuthLoginRequest};
 use patchbay_core::{Patchbay, Secret};
-use tauri::State;
+use tauri::{AppHandle, State};
 
 use crate::state::{AppState, Reply};
 
@@ -102,10 +102,26 @@ pub async fn set_secret(
     state.with(|pb| pb.set_secret(&name, &key, value))
 }
 
-/// Resumes a connection paused after an import changed its type's host or auth.
+/// Resumes a connection paused after its type was re-pointed — only when the person confirms in
+/// a native dialog naming the connection and where its credentials would now go. Asked from the
+/// page alone, it stays paused; the connection comes back either way (check its status).
 #[tauri::command]
-pub async fn approve_connection(state: State<'_, AppState>, name: String) -> Reply<Connection> {
-    state.with(|pb| pb.approve_connection(&name))
+pub async fn approve_connection(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    name: String,
+) -> Reply<Connection> {
+    let prompt = state.with(|pb| ApprovalPrompt::of(pb, &name))?;
+    let (title, message) = (&prompt.title, &prompt.message);
+    if state
+        .dialogs
+        .confirm(&app, title, message, prompt.approve, prompt.keep)
+        .await
+    {
+        state.with(|pb| prompt.approve(pb))
+    } else {
+        state.with(|pb| pb.get_connection(&name))
+    }
 }
 
 /// Lets agents (the MCP server) send writes through the connection, or stops them.

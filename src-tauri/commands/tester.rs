@@ -1,13 +1,11 @@
 //! The test request tool: masked preview, send and cancel, the response body paged from Rust,
 //! history, copy as curl.
 
-use std::path::PathBuf;
-
 use patchbay_core::desktop::{
-    self, BodyMode, BodyPage, BodySearch, McpCall, McpProbe, TesterRequest, TesterResult,
+    self, BodyMode, BodyPage, BodySearch, McpCall, McpProbe, SavedFile, TesterRequest, TesterResult,
 };
 use patchbay_core::request::{HistoryEntry, RequestPreview};
-use tauri::State;
+use tauri::{AppHandle, State};
 
 use crate::state::{AppState, Reply};
 
@@ -66,14 +64,27 @@ pub async fn body_search(
     Ok(state.tester.search(&request_id, mode, &query)?)
 }
 
-/// Saves a response body (masked, as shown) to a file the person chose.
+/// Saves a response body (masked, as shown) to a file the person chooses in the save dialog;
+/// `None` when they cancel.
 #[tauri::command]
 pub async fn save_body(
+    app: AppHandle,
     state: State<'_, AppState>,
     request_id: String,
-    path: PathBuf,
-) -> Reply<u64> {
-    Ok(state.tester.save(&request_id, &path)?)
+) -> Reply<Option<SavedFile>> {
+    let name = state.tester.save_name(&request_id)?;
+    let Some(path) = state
+        .dialogs
+        .save_file(&app, "Save the response body", name)
+        .await
+    else {
+        return Ok(None);
+    };
+    let bytes = state.tester.save(&request_id, &path)?;
+    Ok(Some(SavedFile {
+        path: path.display().to_string(),
+        bytes,
+    }))
 }
 
 /// The newest history entries of one connection, newest first.

@@ -1,13 +1,17 @@
 //! Integration types: the catalog and the type editor.
 
-use std::path::PathBuf;
-
 use patchbay_core::desktop::{IpcError, SchemaImport, TypeCheck};
 use patchbay_core::model::{IntegrationDef, IntegrationType, TypeSummary};
 use patchbay_core::Patchbay;
-use tauri::State;
+use tauri::{AppHandle, State};
 
+use crate::dialogs::Filter;
 use crate::state::{AppState, Reply};
+
+const OPENAPI_FILTERS: &[Filter] = &[
+    ("OpenAPI or Swagger", &["json", "yaml", "yml"]),
+    ("All files", &["*"]),
+];
 
 /// The catalog: one summary per integration type, ordered by slug.
 #[tauri::command]
@@ -36,6 +40,8 @@ pub async fn create_type(
 }
 
 /// Saves an edited type; `slug` is the slug it was loaded under (a rename is a new slug in `def`).
+/// The core's update pauses the type's connections whose credentials it would send elsewhere,
+/// the same rule as an import: the page cannot re-point a connection without its owner's approval.
 #[tauri::command]
 pub async fn update_type(
     state: State<'_, AppState>,
@@ -61,8 +67,18 @@ pub async fn delete_type(state: State<'_, AppState>, slug: String) -> Reply<()> 
     state.with(|pb| pb.delete_type(&slug, false))
 }
 
-/// Reads an OpenAPI/Swagger document for the editor's "Import schema".
+/// Reads an OpenAPI/Swagger document, for the editor's "Import schema", from a file the person
+/// picks in the open dialog; `None` when they cancel.
 #[tauri::command]
-pub async fn read_openapi(path: PathBuf) -> Reply<SchemaImport> {
-    SchemaImport::read(&path).map_err(IpcError::from)
+pub async fn read_openapi(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Reply<Option<SchemaImport>> {
+    let picked = state
+        .dialogs
+        .open_file(&app, "Import an OpenAPI document", OPENAPI_FILTERS);
+    match picked.await {
+        Some(path) => SchemaImport::read(&path).map(Some).map_err(IpcError::from),
+        None => Ok(None),
+    }
 }

@@ -1,9 +1,9 @@
 //! Helpers that drive the page by `data-testid`, and the IPC probe.
 //!
 //! The probe wraps the page's `fetch` (Tauri's IPC travels over it, to `ipc://localhost/<cmd>`)
-//! to keep a copy of every IPC response for the canary scan, and answers the native file
-//! dialogs' commands (`plugin:dialog|open`/`save`) with the paths the test queued — the OS
-//! dialog is the one surface WebDriver cannot drive. Everything else goes to the real core.
+//! to keep a copy of every IPC response for the canary scan; every call goes to the real core.
+//! Native dialogs are opened by Rust, out of the page's reach: tests answer them through the
+//! session (`Session::answer_next_dialog`).
 
 use std::time::Duration;
 
@@ -13,19 +13,12 @@ use super::wait;
 
 const PROBE: &str = r#"
 if (!window.__pbProbe) {
-  const probe = { responses: [], dialogs: [] };
+  const probe = { responses: [] };
   window.__pbProbe = probe;
   const original = window.fetch.bind(window);
   window.fetch = async (input, init) => {
     const url = typeof input === 'string' ? input : input.url;
     const cmd = decodeURIComponent(url.replace(/^[a-z]+:\/\/[^/]+\//, ''));
-    if (cmd.startsWith('plugin:dialog|')) {
-      const answer = probe.dialogs.length ? probe.dialogs.shift() : null;
-      return new Response(JSON.stringify(answer), {
-        status: 200,
-        headers: { 'Content-Type': 'application/json', 'Tauri-Response': 'ok' },
-      });
-    }
     const response = await original(input, init);
     if (url.startsWith('ipc:') || url.startsWith('http://ipc.localhost')) {
       response.clone().text().then((text) => probe.responses.push(cmd + ' ' + text));
@@ -41,17 +34,6 @@ pub async fn install(window: &WebDriver) {
         .execute(PROBE, Vec::new())
         .await
         .expect("install the IPC probe");
-}
-
-/// Queues the path the next file dialog answers with.
-pub async fn answer_next_dialog(window: &WebDriver, path: &str) {
-    window
-        .execute(
-            "window.__pbProbe.dialogs.push(arguments[0]);",
-            vec![serde_json::Value::String(path.to_string())],
-        )
-        .await
-        .expect("queue a dialog answer");
 }
 
 /// Every IPC response seen since the probe was installed, as `<command> <body>`.
@@ -89,6 +71,31 @@ pub async fn ask<T: serde::de::DeserializeOwned>(
         .unwrap_or_else(|e| panic!("read {what}: {e}"))
         .convert()
         .unwrap_or_else(|e| panic!("read {what}: unexpected value: {e}"))
+}
+
+/// Runs `body` as an async page script, as a script injected into the page would; it reports
+/// with `done(text)`.
+pub async fn run_async(window: &WebDriver, body: &str) -> String {
+    let script = format!("const done = arguments[arguments.length - 1];\n{body}");
+    let ret = window
+        .execute_async(&script, Vec::new())
+        .await
+        .expect("run a page script");
+    ret.convert().expect("the page script reports a string")
+}
+
+/// Calls an IPC command from page script the way `@tauri-apps/api` does (what a script in a
+/// compromised page can do): `ok <result as JSON>` or `refused: <error>`. `args` is a JS object.
+pub async fn invoke(window: &WebDriver, command: &str, args: &str) -> String {
+    run_async(
+        window,
+        &format!(
+            "window.__TAURI_INTERNALS__.invoke({command:?}, {args}).then(
+                 (r) => done('ok ' + JSON.stringify(r)),
+                 (e) => done('refused: ' + (typeof e === 'string' ? e : JSON.stringify(e))));"
+        ),
+    )
+    .await
 }
 
 pub fn css(testid: &str) -> By {

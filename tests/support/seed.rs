@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use patchbay_core::model::IntegrationDef;
-use patchbay_core::{OpenOptions, Patchbay};
+use patchbay_core::model::{AuthType, IntegrationDef};
+use patchbay_core::{ConnectRequest, OpenOptions, Patchbay, Secret};
 
 /// The two types the window tests expect: (display name, slug).
 pub const TYPES: [(&str, &str); 2] = [
@@ -16,6 +16,31 @@ pub fn seed_two_types(data_dir: &Path) {
     for def in [acme(), globex()] {
         patchbay.create_type(def).expect("create a type");
     }
+}
+
+/// A type `acme-local` pointing at `base_url` (a local API) and an API-key connection
+/// `acme-test` holding `key`, sent as `X-API-Key`.
+pub fn api_key_connection(dir: &Path, base_url: &str, key: &str) {
+    let pb = Patchbay::open(OpenOptions::new(dir.to_path_buf())).expect("open data dir");
+    pb.create_type(def(serde_json::json!({
+        "slug": "acme-local",
+        "display_name": "Acme local",
+        "base_url": base_url,
+        "auth_patterns": [{
+            "type": "api_key",
+            "fields": [{"field_name": "api_key", "label": "API key", "input_type": "password", "required": true}],
+            "api_key": {"in": "header", "name": "X-API-Key"}
+        }]
+    })))
+    .expect("create the type");
+    pb.connect(ConnectRequest {
+        type_slug: "acme-local".into(),
+        name: "acme-test".into(),
+        auth_type: Some(AuthType::ApiKey),
+        fields: Default::default(),
+        secrets: [("api_key".to_string(), Secret::new(key))].into(),
+    })
+    .expect("connect");
 }
 
 fn acme() -> IntegrationDef {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use patchbay_core::desktop::{
-    self, BodyMode, ExportFormat, ImportSource, IpcError, Opener, Tester, TesterBody,
+    self, BodyMode, ExportFormat, ImportSource, IpcError, Opener, PickedFiles, Tester, TesterBody,
     TesterRequest, TypeCheck,
 };
 use patchbay_core::import::ImportFormat;
@@ -25,9 +25,13 @@ fn opener(dir: &std::path::Path) -> Opener {
     }
 }
 
+/// The window's picked files: a path a native dialog returned, kept under a token.
+static PICKS: std::sync::LazyLock<PickedFiles> = std::sync::LazyLock::new(PickedFiles::new);
+
+/// `path` as the window sends it after the person picked it: a token, never the path.
 fn src(path: &std::path::Path) -> ImportSource {
-    ImportSource::File {
-        path: path.to_path_buf(),
+    ImportSource::Picked {
+        token: PICKS.keep(path.to_path_buf()).token,
     }
 }
 
@@ -257,9 +261,14 @@ fn export_to_a_file_then_import_it_elsewhere_with_a_preview() {
 
     let other = tempfile::tempdir().expect("tempdir");
     let pb2 = open(other.path());
-    let preview =
-        desktop::preview_import(&pb2, &src(&file), ImportFormat::Auto, ConflictPolicy::Fail)
-            .expect("preview");
+    let preview = desktop::preview_import(
+        &pb2,
+        &PICKS,
+        &src(&file),
+        ImportFormat::Auto,
+        ConflictPolicy::Fail,
+    )
+    .expect("preview");
     assert!(preview.dry_run);
     assert_eq!(preview.items[0].action, ImportAction::Create);
     assert!(
@@ -274,13 +283,20 @@ fn export_to_a_file_then_import_it_elsewhere_with_a_preview() {
         "a preview writes nothing"
     );
 
-    desktop::apply_import(&pb2, &src(&file), ImportFormat::Auto, ConflictPolicy::Fail)
-        .expect("import");
+    desktop::apply_import(
+        &pb2,
+        &PICKS,
+        &src(&file),
+        ImportFormat::Auto,
+        ConflictPolicy::Fail,
+    )
+    .expect("import");
     assert_eq!(pb2.get_type("acme").expect("imported").def.slug, "acme");
 
     let missing = dir.path().join("missing.json");
     let error = desktop::preview_import(
         &pb2,
+        &PICKS,
         &src(&missing),
         ImportFormat::Auto,
         ConflictPolicy::Fail,
@@ -302,9 +318,14 @@ fn the_import_preview_lists_conflicts_that_applying_refuses() {
         patchbay_core::bundle::write_bundle(&[&def]).expect("bundle"),
     )
     .expect("write");
-    let preview =
-        desktop::preview_import(&pb, &src(&file), ImportFormat::Auto, ConflictPolicy::Fail)
-            .expect("a preview, not a refusal");
+    let preview = desktop::preview_import(
+        &pb,
+        &PICKS,
+        &src(&file),
+        ImportFormat::Auto,
+        ConflictPolicy::Fail,
+    )
+    .expect("a preview, not a refusal");
     assert_eq!(preview.items[0].action, ImportAction::Conflict);
     assert!(preview.items[0]
         .changed_fields
@@ -315,10 +336,17 @@ fn the_import_preview_lists_conflicts_that_applying_refuses() {
         diff.after.as_deref(),
         Some("\"https://elsewhere.example/api\"")
     );
-    desktop::apply_import(&pb, &src(&file), ImportFormat::Auto, ConflictPolicy::Fail)
-        .expect_err("fail refuses conflicts");
+    desktop::apply_import(
+        &pb,
+        &PICKS,
+        &src(&file),
+        ImportFormat::Auto,
+        ConflictPolicy::Fail,
+    )
+    .expect_err("fail refuses conflicts");
     let replace = desktop::preview_import(
         &pb,
+        &PICKS,
         &src(&file),
         ImportFormat::Auto,
         ConflictPolicy::Replace,
@@ -326,6 +354,60 @@ fn the_import_preview_lists_conflicts_that_applying_refuses() {
     .expect("preview");
     assert_eq!(replace.items[0].action, ImportAction::Replace);
     assert_eq!(replace.items[0].paused_connections.len(), 1);
+}
+
+/// Writes `def` as a bundle and imports it over the stored type, pausing its connections.
+fn repoint(pb: &patchbay_core::Patchbay, dir: &std::path::Path, base_url: &str) {
+    let mut def = pb.get_type("acme").expect("type").def;
+    def.base_url = base_url.into();
+    let file = dir.join(format!("repoint-{}.patchbay.json", base_url.len()));
+    std::fs::write(
+        &file,
+        patchbay_core::bundle::write_bundle(&[&def]).expect("bundle"),
+    )
+    .expect("write");
+    desktop::apply_import(
+        pb,
+        &PICKS,
+        &src(&file),
+        ImportFormat::Auto,
+        ConflictPolicy::Replace,
+    )
+    .expect("replace");
+}
+
+#[test]
+fn the_approval_prompt_names_the_new_host_and_approves_only_what_was_shown() {
+    use patchbay_core::desktop::ApprovalPrompt;
+    use patchbay_core::model::ConnectionStatus;
+    let server = TestServer::start();
+    let dir = setup(&server);
+    let pb = open(dir.path());
+    ApprovalPrompt::of(&pb, "acme-key").expect_err("not paused: nothing to ask");
+
+    repoint(&pb, dir.path(), "https://collector.attacker.example/api");
+    let prompt = ApprovalPrompt::of(&pb, "acme-key").expect("a prompt");
+    assert!(prompt.title.contains("acme-key"), "{}", prompt.title);
+    assert!(
+        prompt
+            .message
+            .contains("https://collector.attacker.example (the API)"),
+        "{}",
+        prompt.message
+    );
+
+    // Re-pointed again while the dialog is open: the confirmation was for the old host.
+    repoint(&pb, dir.path(), "https://other.attacker.example/api/v2");
+    prompt.approve(&pb).expect_err("changed since shown");
+    assert_eq!(
+        pb.get_connection("acme-key").expect("connection").status,
+        ConnectionStatus::Paused
+    );
+
+    let fresh = ApprovalPrompt::of(&pb, "acme-key").expect("a prompt");
+    assert!(fresh.message.contains("https://other.attacker.example"));
+    let approved = fresh.approve(&pb).expect("approved");
+    assert_ne!(approved.status, ConnectionStatus::Paused);
 }
 
 #[test]
@@ -340,8 +422,14 @@ fn a_dropped_file_is_imported_from_its_text_with_the_same_limit() {
         name: "shared.patchbay.json".into(),
         text,
     };
-    let report = desktop::apply_import(&pb2, &dropped, ImportFormat::Auto, ConflictPolicy::Fail)
-        .expect("import");
+    let report = desktop::apply_import(
+        &pb2,
+        &PICKS,
+        &dropped,
+        ImportFormat::Auto,
+        ConflictPolicy::Fail,
+    )
+    .expect("import");
     assert_eq!(report.source, "shared.patchbay.json");
     assert_eq!(
         pb2.get_type("acme")
@@ -355,8 +443,14 @@ fn a_dropped_file_is_imported_from_its_text_with_the_same_limit() {
         name: "huge.json".into(),
         text: " ".repeat(patchbay_core::import::MAX_IMPORT_BYTES + 1),
     };
-    let error = desktop::preview_import(&pb2, &huge, ImportFormat::Auto, ConflictPolicy::Fail)
-        .expect_err("too large");
+    let error = desktop::preview_import(
+        &pb2,
+        &PICKS,
+        &huge,
+        ImportFormat::Auto,
+        ConflictPolicy::Fail,
+    )
+    .expect_err("too large");
     assert!(
         error
             .to_string()

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use patchbay_core::agent::McpExchange;
 use patchbay_core::desktop::{
     BodyInfo, BodyMode, BodyPage, BodySearch, ConnectForm, ExportFormat, ImportSource, IpcError,
-    McpCall, McpProbe, McpToolInfo, PatternInputs, SchemaImport, TesterBody, TesterRequest,
-    TesterResult, TypeCheck, VaultView,
+    McpCall, McpProbe, McpToolInfo, PatternInputs, PickedFile, SavedFile, SchemaImport, TesterBody,
+    TesterRequest, TesterResult, TypeCheck, VaultView,
 };
 use patchbay_core::import::{ImportFormat, ImportNote, NoteKind};
 use patchbay_core::model::{
@@ -80,6 +80,8 @@ macro_rules! every_ipc_type {
             Problem,
             TypeCheck,
             SchemaImport,
+            PickedFile,
+            SavedFile,
             ImportNote,
             NoteKind,
             ConnectForm,

@@ -6,4 +6,8 @@ import type { ImportNote } from "./ImportNote";
  * An OpenAPI/Swagger document read for the type editor: the document itself (kept as the type's
  * schema) and the actions its operations become.
  */
-export type SchemaImport = { schema: unknown, actions: Array<Action>, notes: Array<ImportNote>, };
+export type SchemaImport = { 
+/**
+ * The name of the file it was read from (picked in the native dialog).
+ */
+file: string, schema: unknown, actions: Array<Action>, notes: Array<ImportNote>, };

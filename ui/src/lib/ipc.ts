@@ -2,6 +2,8 @@
 // generated from the Rust types (ui/src/bindings, `make bindings`), and component tests mock
 // this module instead of Tauri. Commands reject with an `IpcError` (the core's masked message,
 // plus field problems for validation errors and dependents for a type still in use).
+// The page never sends a file path: commands that read or write files open the native dialog
+// themselves (in Rust) and resolve to `null` when the person cancels it.
 import { invoke } from "@tauri-apps/api/core";
 import type {
   BodyMode,
@@ -24,7 +26,9 @@ import type {
   McpProbe,
   OAuthLoginRequest,
   PatternInputs,
+  PickedFile,
   RequestPreview,
+  SavedFile,
   SchemaImport,
   SecretSummary,
   TesterRequest,
@@ -48,7 +52,8 @@ export const duplicateType = (slug: string, newSlug?: string) =>
   invoke<IntegrationType>("duplicate_type", { slug, newSlug: newSlug ?? null });
 /** Refused (IpcError.dependents) while connections use the type. */
 export const deleteType = (slug: string) => invoke<null>("delete_type", { slug });
-export const readOpenapi = (path: string) => invoke<SchemaImport>("read_openapi", { path });
+/** Asks for an OpenAPI/Swagger document in the native dialog and reads it; `null`: cancelled. */
+export const readOpenapi = () => invoke<SchemaImport | null>("read_openapi");
 
 // ---- connections ----
 
@@ -74,6 +79,7 @@ export const renameConnection = (name: string, newName: string) =>
   invoke<Connection>("rename_connection", { name, newName });
 export const setSecret = (name: string, key: string, value: string) =>
   invoke<null>("set_secret", { name, key, value });
+/** Asks the owner in a native dialog; resolves to the connection, still paused if they declined. */
 export const approveConnection = (name: string) =>
   invoke<Connection>("approve_connection", { name });
 /** Lets agents (the MCP server) send writes through the connection, or stops them. */
@@ -95,8 +101,8 @@ export const bodyPage = (requestId: string, mode: BodyMode, start: number, count
   invoke<BodyPage>("body_page", { requestId, mode, start, count });
 export const bodySearch = (requestId: string, mode: BodyMode, query: string) =>
   invoke<BodySearch>("body_search", { requestId, mode, query });
-export const saveBody = (requestId: string, path: string) =>
-  invoke<number>("save_body", { requestId, path });
+/** Asks where to save in the native dialog and writes the body there; `null`: cancelled. */
+export const saveBody = (requestId: string) => invoke<SavedFile | null>("save_body", { requestId });
 export const history = (connection: string, limit = 50) =>
   invoke<HistoryEntry[]>("history", { connection, limit });
 
@@ -106,14 +112,17 @@ export const mcpProbe = (connection: string, call?: McpCall) =>
 
 // ---- sharing ----
 
+/** Asks for a file to import in the native dialog; the page gets a token for it. `null`: cancelled. */
+export const pickImportFile = () => invoke<PickedFile | null>("pick_import_file");
 /** What importing a picked or dropped file would do; nothing is written. */
 export const previewImport = (source: ImportSource, format: ImportFormat, policy: ConflictPolicy) =>
   invoke<ImportReport>("preview_import", { source, format, policy });
 /** Imports a picked or dropped file, all or nothing. */
 export const applyImport = (source: ImportSource, format: ImportFormat, policy: ConflictPolicy) =>
   invoke<ImportReport>("apply_import", { source, format, policy });
-export const exportTypes = (slugs: string[], format: ExportFormat, path: string) =>
-  invoke<number>("export_types", { slugs, format, path });
+/** Asks where to save in the native dialog and writes the export there; `null`: cancelled. */
+export const exportTypes = (slugs: string[], format: ExportFormat) =>
+  invoke<SavedFile | null>("export_types", { slugs, format });
 
 // ---- vault ----
 

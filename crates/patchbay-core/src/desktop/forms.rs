@@ -172,6 +172,8 @@ impl TypeCheck {
 /// schema) and the actions its operations become.
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct SchemaImport {
+    /// The name of the file it was read from (picked in the native dialog).
+    pub file: String,
     #[ts(type = "unknown")]
     pub schema: serde_json::Value,
     pub actions: Vec<Action>,
@@ -187,6 +189,7 @@ impl SchemaImport {
             CoreError::Invalid(format!("{source}: the document describes no API"))
         })?;
         Ok(SchemaImport {
+            file: super::picked::file_name(path),
             schema: def.schema.unwrap_or(serde_json::Value::Null),
             actions: def.actions,
             notes: converted.notes,

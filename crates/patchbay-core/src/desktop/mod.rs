@@ -7,16 +7,19 @@
 //! flight, running an async operation on its own `Patchbay` — lives here so it is tested without
 //! a window.
 
+mod approval;
 mod body_view;
 mod error;
 mod first_screen;
 mod forms;
 mod mcp;
 mod ops;
+mod picked;
 mod sharing;
 mod tester;
 mod worker;
 
+pub use approval::ApprovalPrompt;
 pub use body_view::{BodyDocument, BodyMode, BodyPage, BodySearch, MAX_DISPLAY_LINE_CHARS};
 pub use error::IpcError;
 pub use first_screen::{
@@ -28,6 +31,10 @@ pub use ops::{
     connect_client_credentials, curl_masked, disconnect, preview, reauthorize_client_credentials,
     unlock_with, VaultView,
 };
-pub use sharing::{apply_import, export_to_file, preview_import, ExportFormat, ImportSource};
+pub use picked::{file_name, PickedFile, PickedFiles, SavedFile, KEPT_PICKS};
+pub use sharing::{
+    apply_import, default_export_name, export_text, export_to_file, preview_import, save_text,
+    ExportFormat, ImportSource,
+};
 pub use tester::{BodyInfo, Tester, TesterResult, DISPLAY_LIMIT_BYTES, TESTER_MAX_BODY_BYTES};
 pub use worker::{run_detached, Borrowed, Opener};

@@ -146,6 +146,16 @@ impl Tester {
         Ok(self.body(request_id)?.search(mode, query))
     }
 
+    /// The name the save dialog starts with (`response.json` for JSON, else `response.txt`);
+    /// refused, before any dialog opens, when the body is no longer kept.
+    pub fn save_name(&self, request_id: &str) -> Result<&'static str> {
+        Ok(if self.body(request_id)?.has_pretty() {
+            "response.json"
+        } else {
+            "response.txt"
+        })
+    }
+
     /// Writes the body (masked, as shown) to `path`, through a temporary file renamed into
     /// place so a failed save never leaves half a file.
     pub fn save(&self, request_id: &str, path: &Path) -> Result<u64> {

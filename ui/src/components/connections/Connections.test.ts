@@ -139,6 +139,14 @@ describe("actions", () => {
     expect(props.onchanged).toHaveBeenCalled();
   });
 
+  it("says the connection stays paused when the owner declines in the core's dialog", async () => {
+    const user = userEvent.setup();
+    mocked.approveConnection.mockResolvedValue(CONNECTIONS[1]);
+    show();
+    await user.click(row("Initech staging").getByTestId("connection-approve"));
+    expect(await row("Initech staging").findByTestId("connection-notice")).toHaveTextContent("Still paused");
+  });
+
   it("turns agent writes on for one connection", async () => {
     const user = userEvent.setup();
     mocked.setAgentWrites.mockResolvedValue({ ...CONNECTIONS[0], agent_writes: true });

@@ -5,7 +5,6 @@ import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { IntegrationDef, IntegrationType, IpcError, TypeCheck } from "../../bindings";
-import * as files from "../../lib/files";
 import * as ipc from "../../lib/ipc";
 import TypeEditor from "./TypeEditor.svelte";
 
@@ -18,7 +17,6 @@ vi.mock("../../lib/ipc", async (original) => ({
   duplicateType: vi.fn(),
   readOpenapi: vi.fn(),
 }));
-vi.mock("../../lib/files", () => ({ pickImportFile: vi.fn(), pickSavePath: vi.fn() }));
 
 const mocked = vi.mocked(ipc);
 
@@ -341,8 +339,8 @@ describe("read-only types", () => {
 describe("schema import", () => {
   it("keeps the OpenAPI document and adds the actions the type does not have yet", async () => {
     const schema = { openapi: "3.0.3", info: { title: "Acme API", version: "2.1" } };
-    vi.mocked(files.pickImportFile).mockResolvedValue("/home/me/acme-openapi.yaml");
     mocked.readOpenapi.mockResolvedValue({
+      file: "acme-openapi.yaml",
       schema,
       actions: [
         { ...ACME.actions[0], display_name: "Imported me" },
@@ -357,7 +355,8 @@ describe("schema import", () => {
     const { user } = setup("acme");
     await user.click(await screen.findByTestId("import-schema"));
 
-    expect(mocked.readOpenapi).toHaveBeenCalledWith("/home/me/acme-openapi.yaml");
+    // The core opens the dialog and reads the file; the page sends no path.
+    expect(mocked.readOpenapi).toHaveBeenCalledWith();
     const summary = await screen.findByTestId("schema-summary");
     expect(summary).toHaveTextContent("acme-openapi.yaml: 1 action added, 1 kept as they were (me)");
     expect(summary).toHaveTextContent("1 mapped, 1 dropped");
@@ -371,10 +370,11 @@ describe("schema import", () => {
   });
 
   it("changes nothing when the file picker is cancelled", async () => {
-    vi.mocked(files.pickImportFile).mockResolvedValue(null);
+    mocked.readOpenapi.mockResolvedValue(null);
     const { user } = setup("acme");
     await user.click(await screen.findByTestId("import-schema"));
-    expect(mocked.readOpenapi).not.toHaveBeenCalled();
+    expect(mocked.readOpenapi).toHaveBeenCalledOnce();
     expect(screen.queryByTestId("schema-summary")).toBeNull();
+    expect(screen.queryByTestId("schema-attached")).toBeNull();
   });
 });

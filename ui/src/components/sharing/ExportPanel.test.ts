@@ -1,9 +1,9 @@
-// The export panel with IPC and the save dialog mocked: what gets sent to the core, what a
+// The export panel with IPC mocked (the core opens the save dialog and names the file, see
+// default_export_name in the core): what gets sent to the core — never a path —, what a
 // cancelled dialog does (nothing), and how a big catalog is filtered and capped.
 import { render, screen } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import * as files from "../../lib/files";
 import * as ipc from "../../lib/ipc";
 import { TYPES, typeSummary } from "../../test/fixtures";
 import ExportPanel from "./ExportPanel.svelte";
@@ -12,18 +12,15 @@ vi.mock("../../lib/ipc", async (original) => ({
   ...(await original<typeof import("../../lib/ipc")>()),
   exportTypes: vi.fn(),
 }));
-vi.mock("../../lib/files", () => ({ pickImportFile: vi.fn(), pickSavePath: vi.fn() }));
 
 const mockedIpc = vi.mocked(ipc);
-const mockedFiles = vi.mocked(files);
 
 const box = (slug: string) =>
   screen.getAllByTestId("export-type").find((e) => e.getAttribute("data-slug") === slug)!;
 
 beforeEach(() => {
   vi.clearAllMocks();
-  mockedFiles.pickSavePath.mockResolvedValue("/home/ada/out.json");
-  mockedIpc.exportTypes.mockResolvedValue(2048);
+  mockedIpc.exportTypes.mockResolvedValue({ path: "/home/ada/out.json", bytes: 2048 });
 });
 
 describe("export", () => {
@@ -35,13 +32,12 @@ describe("export", () => {
     expect(screen.getByTestId("export-submit")).toBeDisabled();
   });
 
-  it("exports one type as a bundle named after it", async () => {
+  it("exports one type as a bundle to where the person saved it", async () => {
     const user = userEvent.setup();
     render(ExportPanel, { types: TYPES });
     await user.click(box("globex-crm"));
     await user.click(screen.getByTestId("export-submit"));
-    expect(mockedFiles.pickSavePath).toHaveBeenCalledWith("globex-crm.patchbay.json");
-    expect(mockedIpc.exportTypes).toHaveBeenCalledWith(["globex-crm"], "bundle", "/home/ada/out.json");
+    expect(mockedIpc.exportTypes).toHaveBeenCalledWith(["globex-crm"], "bundle");
     expect(await screen.findByTestId("export-result")).toHaveTextContent(
       "Exported 1 type to /home/ada/out.json (2048 bytes)",
     );
@@ -55,34 +51,28 @@ describe("export", () => {
     await user.selectOptions(screen.getByTestId("export-format"), "scalekit");
     expect(screen.getByTestId("export-count")).toHaveTextContent("2 selected");
     await user.click(screen.getByTestId("export-submit"));
-    expect(mockedFiles.pickSavePath).toHaveBeenCalledWith("patchbay-scalekit.json");
-    expect(mockedIpc.exportTypes).toHaveBeenCalledWith(
-      ["globex-crm", "initech-agent"],
-      "scalekit",
-      "/home/ada/out.json",
-    );
+    expect(mockedIpc.exportTypes).toHaveBeenCalledWith(["globex-crm", "initech-agent"], "scalekit");
     expect(await screen.findByTestId("export-result")).toHaveTextContent("Exported 2 types to");
   });
 
-  it("names a several-type bundle patchbay-bundle.json, and select none clears", async () => {
+  it("exports every type with select all, and select none clears", async () => {
     const user = userEvent.setup();
     render(ExportPanel, { types: TYPES });
     await user.click(screen.getByTestId("export-all"));
     await user.click(screen.getByTestId("export-submit"));
-    expect(mockedFiles.pickSavePath).toHaveBeenCalledWith("patchbay-bundle.json");
+    expect(mockedIpc.exportTypes).toHaveBeenCalledWith(["acme", "globex-crm", "initech-agent"], "bundle");
     await user.click(screen.getByTestId("export-none"));
     expect(screen.getAllByTestId("export-type").every((b) => !(b as HTMLInputElement).checked)).toBe(true);
     expect(screen.getByTestId("export-submit")).toBeDisabled();
   });
 
   it("does nothing when the save dialog is cancelled", async () => {
-    mockedFiles.pickSavePath.mockResolvedValue(null);
+    mockedIpc.exportTypes.mockResolvedValue(null);
     const user = userEvent.setup();
     render(ExportPanel, { types: TYPES });
     await user.click(box("acme"));
     await user.click(screen.getByTestId("export-submit"));
-    expect(mockedFiles.pickSavePath).toHaveBeenCalledOnce();
-    expect(mockedIpc.exportTypes).not.toHaveBeenCalled();
+    expect(mockedIpc.exportTypes).toHaveBeenCalledOnce();
     expect(screen.queryByTestId("export-result")).toBeNull();
     expect(screen.queryByTestId("export-error")).toBeNull();
     expect(screen.getByTestId("export-submit")).toBeEnabled();

@@ -1,10 +1,10 @@
-// The import panel with IPC, the file dialog and window drops mocked: what the preview shows,
-// what gets sent to the core, and when Import is allowed.
+// The import panel with IPC (the core opens the file dialog) and window drops mocked: what the
+// preview shows, what gets sent to the core — a picked file's token, never its path —, and when
+// Import is allowed.
 import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { ImportItem, ImportReport } from "../../bindings";
-import * as files from "../../lib/files";
 import * as ipc from "../../lib/ipc";
 import * as drop from "./drop";
 import type { DroppedFile, FileDrop } from "./drop";
@@ -14,16 +14,16 @@ vi.mock("../../lib/ipc", async (original) => ({
   ...(await original<typeof import("../../lib/ipc")>()),
   previewImport: vi.fn(),
   applyImport: vi.fn(),
+  pickImportFile: vi.fn(),
 }));
-vi.mock("../../lib/files", () => ({ pickImportFile: vi.fn(), pickSavePath: vi.fn() }));
 vi.mock("./drop", () => ({ onFileDrop: vi.fn(), MAX_DROP_BYTES: 64 * 1024 * 1024 }));
 
 const mockedIpc = vi.mocked(ipc);
-const mockedFiles = vi.mocked(files);
 const mockedDrop = vi.mocked(drop);
 
 const FILE = "/home/ada/shared/team.patchbay.json";
-const PICKED = { kind: "file", path: FILE };
+const TOKEN = "pick_0123456789abcdefghjkmnpqrs";
+const PICKED = { kind: "picked", token: TOKEN };
 
 function item(over: Partial<ImportItem> = {}): ImportItem {
   const slug = over.slug ?? "acme";
@@ -77,7 +77,7 @@ beforeEach(() => {
     dragHandler = handler;
     return unlisten;
   });
-  mockedFiles.pickImportFile.mockResolvedValue(FILE);
+  mockedIpc.pickImportFile.mockResolvedValue({ token: TOKEN, name: "team.patchbay.json", path: FILE });
 });
 
 async function chooseFile() {
@@ -151,7 +151,7 @@ describe("preview", () => {
   });
 
   it("does nothing when the file dialog is cancelled", async () => {
-    mockedFiles.pickImportFile.mockResolvedValue(null);
+    mockedIpc.pickImportFile.mockResolvedValue(null);
     render(ImportPanel, { onimported: vi.fn() });
     await chooseFile();
     expect(mockedIpc.previewImport).not.toHaveBeenCalled();

@@ -1,7 +1,7 @@
 // The import/export words that are computed: summary lines, file names, default save names.
 import { describe, expect, it } from "vitest";
 import type { ImportAction, ImportReport } from "../../bindings";
-import { defaultExportName, fileName, planSummary, resultSummary } from "./labels";
+import { fileName, planSummary, resultSummary } from "./labels";
 
 function report(actions: ImportAction[]): ImportReport {
   return {
@@ -35,12 +35,5 @@ describe("labels", () => {
     expect(fileName("/home/ada/team.patchbay.json")).toBe("team.patchbay.json");
     expect(fileName("C:\\Users\\ada\\team.json")).toBe("team.json");
     expect(fileName("plain.json")).toBe("plain.json");
-  });
-
-  it("offers a save name by count and format", () => {
-    expect(defaultExportName(["acme"], "bundle")).toBe("acme.patchbay.json");
-    expect(defaultExportName(["acme"], "scalekit")).toBe("acme.scalekit.json");
-    expect(defaultExportName(["a", "b"], "bundle")).toBe("patchbay-bundle.json");
-    expect(defaultExportName(["a", "b"], "scalekit")).toBe("patchbay-scalekit.json");
   });
 });

@@ -106,13 +106,6 @@ export function fileName(path: string): string {
   return parts[parts.length - 1] ?? path;
 }
 
-/** The name the save dialog starts with: `acme.patchbay.json`, `patchbay-bundle.json`, … */
-export function defaultExportName(slugs: string[], format: ExportFormat): string {
-  const kind = format === "scalekit" ? "scalekit" : "patchbay";
-  if (slugs.length === 1) return `${slugs[0]}.${kind}.json`;
-  return format === "scalekit" ? "patchbay-scalekit.json" : "patchbay-bundle.json";
-}
-
 /** "3 types: 2 new · 1 in conflict". */
 export function planSummary(report: ImportReport): string {
   const parts = actionCounts(report).map((c) => `${c.count} ${PLANNED[c.action]}`);

@@ -13,7 +13,6 @@ vi.mock("../../lib/ipc", async (original) => ({
   bodySearch: vi.fn(),
   saveBody: vi.fn(),
 }));
-vi.mock("../../lib/files", () => ({ pickSavePath: vi.fn(), pickImportFile: vi.fn() }));
 
 const mocked = vi.mocked(ipc);
 const INFO = { is_text: true, has_pretty: true, raw_lines: 1, pretty_lines: 1_000_000, too_large: false };
@@ -95,8 +94,7 @@ describe("views", () => {
   });
 
   it("offers no pretty view for a body that is not JSON and saves it as text", async () => {
-    const files = await import("../../lib/files");
-    vi.mocked(files.pickSavePath).mockResolvedValue(null);
+    mocked.saveBody.mockResolvedValue(null);
     const user = userEvent.setup();
     render(BodyViewer, {
       requestId: "r3",
@@ -106,8 +104,9 @@ describe("views", () => {
     expect(screen.queryByTestId("body-mode-pretty")).toBeNull();
     expect(screen.getByTestId("body-mode-raw")).toHaveAttribute("aria-pressed", "true");
     await user.click(screen.getByTestId("save-body"));
-    expect(files.pickSavePath).toHaveBeenCalledWith("response.txt");
-    expect(mocked.saveBody).not.toHaveBeenCalled();
+    // The core opens the save dialog (and names the file); the page sends no path.
+    expect(mocked.saveBody).toHaveBeenCalledWith("r3");
+    expect(screen.queryByTestId("save-result")).toBeNull();
   });
 
   it("does not display a binary body", () => {

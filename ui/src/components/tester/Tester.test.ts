@@ -21,7 +21,6 @@ vi.mock("../../lib/ipc", async (original) => ({
   bodySearch: vi.fn(),
   saveBody: vi.fn(),
 }));
-vi.mock("../../lib/files", () => ({ pickSavePath: vi.fn(), pickImportFile: vi.fn() }));
 
 const mocked = vi.mocked(ipc);
 const lastPreviewed = (): TesterRequest => mocked.previewRequest.mock.calls.at(-1)![0];
@@ -245,9 +244,7 @@ describe("sending", () => {
   });
 
   it("offers to save a body too large to display", async () => {
-    const files = await import("../../lib/files");
-    vi.mocked(files.pickSavePath).mockResolvedValue("/tmp/out.json");
-    mocked.saveBody.mockResolvedValue(40 * 1024 * 1024);
+    mocked.saveBody.mockResolvedValue({ path: "/tmp/out.json", bytes: 40 * 1024 * 1024 });
     mocked.sendRequest.mockImplementation(async (id) =>
       testerResult(id, { body: { is_text: true, has_pretty: true, raw_lines: 1, pretty_lines: 9, too_large: true } }),
     );
@@ -256,9 +253,8 @@ describe("sending", () => {
     expect(await screen.findByTestId("body-not-shown")).toHaveTextContent("too large to display");
     expect(screen.queryByTestId("body-line")).toBeNull();
     await user.click(screen.getByTestId("save-body"));
-    expect(files.pickSavePath).toHaveBeenCalledWith("response.json");
     const [id] = mocked.sendRequest.mock.calls[0];
-    expect(mocked.saveBody).toHaveBeenCalledWith(id, "/tmp/out.json");
+    expect(mocked.saveBody).toHaveBeenCalledWith(id);
     expect(await screen.findByTestId("save-result")).toHaveTextContent("Saved 40.0 MB to /tmp/out.json");
   });
 });
