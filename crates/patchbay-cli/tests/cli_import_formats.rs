@@ -210,3 +210,82 @@ fn a_single_type_file_imports_as_a_bundle_of_one() {
         stderr(&out)
     );
 }
+
+/// `n` copies of `item`, comma-separated (a flow list's contents).
+fn repeat(item: &str, n: usize) -> String {
+    vec![item; n].join(",")
+}
+
+#[test]
+fn tiny_hostile_files_are_refused_or_bounded_within_a_gigabyte() {
+    let env = Env::new();
+    let head =
+        "openapi: 3.0.0\ninfo: {title: Bomb}\nservers: [{url: 'https://b.example'}]\npaths: {}\n";
+    // A few kilobytes of YAML whose aliases expand to gigabytes.
+    let bombs = [
+        (
+            "wide.yaml",
+            format!(
+                "{head}x-a: &a [{}]\nx-b: &b [{}]\nx-c: [{}]\n",
+                repeat("lol", 3000),
+                repeat("*a", 3000),
+                repeat("*b", 3000)
+            ),
+        ),
+        (
+            "string.yaml",
+            format!(
+                "{head}x-s: &s {}\nx-l: &l [{}]\nx-m: [{}]\n",
+                "z".repeat(8 * 1024),
+                repeat("*s", 2000),
+                repeat("*l", 2000)
+            ),
+        ),
+    ];
+    for (name, text) in &bombs {
+        let file = env.write(name, text.as_bytes());
+        for dry_run in [true, false] {
+            let mut cmd = env.cmd_within_memory(1024);
+            cmd.arg("import").arg(&file);
+            if dry_run {
+                cmd.arg("--dry-run");
+            }
+            let out = cmd.output().unwrap();
+            let err = stderr(&out);
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{name}: not a clean refusal: {err}"
+            );
+            assert!(
+                err.contains(*name) && err.contains("too many alias expansions"),
+                "{name}: {err}"
+            );
+        }
+    }
+    assert!(env.slugs().is_empty(), "nothing was stored");
+
+    // 30 properties of a schema referring to itself: a bounded example body.
+    let node = "{$ref: '#/components/schemas/Node'}";
+    let props: Vec<String> = (1..=30).map(|i| format!("p{i}: {node}")).collect();
+    let text = format!(
+        "openapi: 3.0.0\ninfo: {{title: Rec}}\nservers: [{{url: 'https://r.example'}}]\ncomponents:\n  schemas:\n    Node: {{type: object, properties: {{{}}}}}\npaths:\n  /r:\n    post:\n      requestBody: {{content: {{application/json: {{schema: {node}}}}}}}\n",
+        props.join(", ")
+    );
+    assert!(text.len() < 2 * 1024, "{} bytes", text.len());
+    let file = env.write("rec.yaml", text.as_bytes());
+    for dry_run in [true, false] {
+        let mut cmd = env.cmd_within_memory(1024);
+        cmd.arg("import").arg(&file);
+        if dry_run {
+            cmd.arg("--dry-run");
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let t = env.json(&["types", "show", "rec"]);
+    let body: Value =
+        serde_json::from_str(t["actions"][0]["body"]["template"].as_str().unwrap()).unwrap();
+    assert_eq!(body.as_object().unwrap().len(), 30, "{body}");
+    assert!(body["p1"].is_null(), "the repeated $ref stops: {body}");
+}
