@@ -171,7 +171,21 @@ fn yaml_alias_bombs_are_refused_in_every_format_within_a_memory_bound() {
                 started.elapsed()
             );
         }
-        // The window's OpenAPI schema import reads files through the same parser.
+        // The window's import preview (a dropped file) and its OpenAPI schema import read
+        // documents through the same parser.
+        let dropped = patchbay_core::desktop::ImportSource::Dropped {
+            name: "bomb.yaml".into(),
+            text: text.clone(),
+        };
+        let err = patchbay_core::desktop::preview_import(
+            &pb,
+            &dropped,
+            ImportFormat::Auto,
+            ConflictPolicy::Fail,
+        )
+        .expect_err("refused")
+        .to_string();
+        assert!(err.contains("too many alias expansions"), "{shape}: {err}");
         let file = dir.path().join("bomb.yaml");
         std::fs::write(&file, &text).unwrap();
         let err = patchbay_core::desktop::SchemaImport::read(&file)
