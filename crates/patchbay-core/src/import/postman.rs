@@ -496,7 +496,7 @@ impl Collection {
     /// it taken out: when the name marks a credential and the value is more than
     /// `{{variables}}`, the value becomes `{{name}}`, a secret field a connection fills.
     fn credential_out(&mut self, name: &str, value: String, title: &str, at: &str) -> String {
-        if !looks_secret(name) || !is_literal(&value, false) || template_name(name).is_empty() {
+        if !names_credential(name) || !is_literal(&value, false) || template_name(name).is_empty() {
             return value;
         }
         // Braces in the name would break the template: the field takes its template name.
@@ -603,6 +603,28 @@ fn is_literal(value: &str, authorization: bool) -> bool {
     !outside.trim().is_empty()
 }
 
+/// Whether a header, query or form parameter name says it carries a credential: one of its
+/// words (`X-API-Key` → x, api, key) is `key`, `auth`, `apikey` …, or ends in `token`, `secret`
+/// or `password` (`accesstoken`). Stricter than [`looks_secret`], so `author` or `monkey` keep
+/// their values; every name it accepts also looks secret, so the field is a secret one.
+fn names_credential(name: &str) -> bool {
+    const WORDS: [&str; 7] = [
+        "key",
+        "apikey",
+        "auth",
+        "authorization",
+        "credential",
+        "credentials",
+        "passwd",
+    ];
+    template_name(name).split('_').any(|w| {
+        WORDS.contains(&w)
+            || ["token", "secret", "password"]
+                .iter()
+                .any(|t| w.ends_with(t))
+    })
+}
+
 fn looks_secret(var: &str) -> bool {
     let lower = var.to_ascii_lowercase().replace(['-', '_'], "");
     SECRET_HINTS
@@ -642,5 +664,47 @@ fn description(v: Option<&Value>) -> String {
             .trim()
             .to_string(),
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_literal, names_credential};
+
+    #[test]
+    fn credential_names_and_written_out_values() {
+        for name in [
+            "X-API-Key",
+            "api_key",
+            "apiKey",
+            "APIKEY",
+            "key",
+            "access_token",
+            "accesstoken",
+            "X-Auth-Token",
+            "PRIVATE-TOKEN",
+            "client_secret",
+            "password",
+            "X-Auth",
+            "credentials",
+        ] {
+            assert!(names_credential(name), "{name}");
+        }
+        for name in [
+            "author",
+            "monkey",
+            "limit",
+            "Accept",
+            "X-Request-Id",
+            "tokens_used_by",
+        ] {
+            assert!(!names_credential(name), "{name}");
+        }
+        assert!(is_literal("live_abc", false));
+        assert!(is_literal("Bearer abc", true));
+        assert!(is_literal("pre-{{key}}", false));
+        assert!(!is_literal("{{apiKey}}", false));
+        assert!(!is_literal("Bearer {{token}}", true));
+        assert!(!is_literal("  ", false));
     }
 }
