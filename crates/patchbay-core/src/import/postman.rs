@@ -470,8 +470,6 @@ impl Collection {
                     .flatten()
                     .filter(|p| p.get("disabled").and_then(Value::as_bool) != Some(true))
                     .map(|p| (value_text(p.get("key")), value_text(p.get("value"))))
-                    .collect::<Vec<_>>()
-                    .into_iter()
                     .map(|(k, v)| {
                         let here = format!("{at}.request.body.urlencoded.{k}");
                         let v = self.credential_out(&k, v, title, &here);
