@@ -210,3 +210,219 @@ fn a_single_type_file_imports_as_a_bundle_of_one() {
         stderr(&out)
     );
 }
+
+/// `n` copies of `item`, comma-separated (a flow list's contents).
+fn repeat(item: &str, n: usize) -> String {
+    vec![item; n].join(",")
+}
+
+#[test]
+fn tiny_hostile_files_are_refused_or_bounded_within_a_gigabyte() {
+    let env = Env::new();
+    let head =
+        "openapi: 3.0.0\ninfo: {title: Bomb}\nservers: [{url: 'https://b.example'}]\npaths: {}\n";
+    // A few kilobytes of YAML whose aliases expand to gigabytes.
+    let bombs = [
+        (
+            "wide.yaml",
+            format!(
+                "{head}x-a: &a [{}]\nx-b: &b [{}]\nx-c: [{}]\n",
+                repeat("lol", 3000),
+                repeat("*a", 3000),
+                repeat("*b", 3000)
+            ),
+        ),
+        (
+            "string.yaml",
+            format!(
+                "{head}x-s: &s {}\nx-l: &l [{}]\nx-m: [{}]\n",
+                "z".repeat(8 * 1024),
+                repeat("*s", 2000),
+                repeat("*l", 2000)
+            ),
+        ),
+    ];
+    for (name, text) in &bombs {
+        let file = env.write(name, text.as_bytes());
+        for dry_run in [true, false] {
+            let mut cmd = env.cmd_within_memory(1024);
+            cmd.arg("import").arg(&file);
+            if dry_run {
+                cmd.arg("--dry-run");
+            }
+            let out = cmd.output().unwrap();
+            let err = stderr(&out);
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{name}: not a clean refusal: {err}"
+            );
+            assert!(
+                err.contains(*name) && err.contains("too many alias expansions"),
+                "{name}: {err}"
+            );
+        }
+    }
+    assert!(env.slugs().is_empty(), "nothing was stored");
+
+    // 30 properties of a schema referring to itself: a bounded example body.
+    let node = "{$ref: '#/components/schemas/Node'}";
+    let props: Vec<String> = (1..=30).map(|i| format!("p{i}: {node}")).collect();
+    let text = format!(
+        "openapi: 3.0.0\ninfo: {{title: Rec}}\nservers: [{{url: 'https://r.example'}}]\ncomponents:\n  schemas:\n    Node: {{type: object, properties: {{{}}}}}\npaths:\n  /r:\n    post:\n      requestBody: {{content: {{application/json: {{schema: {node}}}}}}}\n",
+        props.join(", ")
+    );
+    assert!(text.len() < 2 * 1024, "{} bytes", text.len());
+    let file = env.write("rec.yaml", text.as_bytes());
+    for dry_run in [true, false] {
+        let mut cmd = env.cmd_within_memory(1024);
+        cmd.arg("import").arg(&file);
+        if dry_run {
+            cmd.arg("--dry-run");
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let t = env.json(&["types", "show", "rec"]);
+    let body: Value =
+        serde_json::from_str(t["actions"][0]["body"]["template"].as_str().unwrap()).unwrap();
+    assert_eq!(body.as_object().unwrap().len(), 30, "{body}");
+    assert!(body["p1"].is_null(), "the repeated $ref stops: {body}");
+}
+
+#[test]
+fn credentials_written_into_a_postman_collection_never_reach_the_type() {
+    let env = Env::new();
+    let [bearer, key, query_key, access_token, cookie, client_secret, authed, basic_pw] =
+        std::array::from_fn(|_| common::canary());
+    let basic = base64_of(&format!("ada:{basic_pw}"));
+    let collection = serde_json::json!({
+        "info": {"name": "Leaky", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "variable": [{"key": "baseUrl", "value": "https://api.leaky.example"}],
+        "item": [
+            {"name": "List invoices", "request": {
+                "method": "GET",
+                "header": [
+                    {"key": "Authorization", "value": format!("Bearer {bearer}")},
+                    {"key": "X-API-Key", "value": key},
+                    {"key": "Cookie", "value": format!("session={cookie}")},
+                    {"key": "Accept", "value": "application/json"}
+                ],
+                "url": {"raw": format!("{{{{baseUrl}}}}/invoices?api_key={query_key}&access_token={access_token}&limit=5"),
+                        "host": ["{{baseUrl}}"], "path": ["invoices"],
+                        "query": [{"key": "api_key", "value": query_key}, {"key": "access_token", "value": access_token}, {"key": "limit", "value": "5"}]}
+            }},
+            {"name": "Get token", "request": {
+                "method": "POST",
+                "header": [{"key": "Authorization", "value": format!("Basic {basic}")}],
+                "body": {"mode": "urlencoded", "urlencoded": [{"key": "grant_type", "value": "client_credentials"}, {"key": "client_secret", "value": client_secret}]},
+                "url": {"raw": "{{baseUrl}}/token", "host": ["{{baseUrl}}"], "path": ["token"]}
+            }},
+            {"name": "Me", "request": {
+                "method": "GET",
+                "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{token}}"}]},
+                "header": [{"key": "Authorization", "value": format!("Bearer {authed}")}],
+                "url": {"raw": "{{baseUrl}}/me", "host": ["{{baseUrl}}"], "path": ["me"]}
+            }}
+        ]
+    });
+    let secrets = [
+        &bearer,
+        &key,
+        &query_key,
+        &access_token,
+        &cookie,
+        &client_secret,
+        &authed,
+        &basic_pw,
+        &basic,
+    ];
+    let file = env.write_json("leaky.postman_collection.json", &collection);
+    let dry = env
+        .cmd()
+        .args(["import", "--dry-run"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(dry.status.success(), "{}", stderr(&dry));
+    let out = env.cmd().arg("import").arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The report names each request and header or parameter it took a credential from.
+    let report = stderr(&out);
+    for (request, place) in [
+        ("List invoices", "header.Authorization"),
+        ("List invoices", "header.X-API-Key"),
+        ("List invoices", "header.Cookie"),
+        ("List invoices", "query.api_key"),
+        ("List invoices", "query.access_token"),
+        ("Get token", "header.Authorization"),
+        ("Get token", "urlencoded.client_secret"),
+        ("Me", "header.Authorization"),
+    ] {
+        assert!(
+            report
+                .lines()
+                .any(|l| l.contains(place) && l.contains(&format!("request '{request}'"))),
+            "{request} {place}:\n{report}"
+        );
+    }
+
+    // The type sends secret fields in their place, which a connection fills.
+    let t = env.json(&["types", "show", "leaky"]);
+    let list = &t["actions"][0];
+    assert_eq!(list["headers"][0]["name"], "X-API-Key");
+    assert_eq!(list["headers"][0]["value"], "{{x_api_key}}");
+    assert_eq!(list["query"][0]["value"], "{{api_key}}");
+    assert_eq!(list["query"][1]["value"], "{{access_token}}");
+    assert_eq!(list["query"][2]["value"], "5");
+    assert_eq!(list["requires_auth"], true);
+    let patterns: Vec<&str> = t["auth_patterns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["type"].as_str().unwrap())
+        .collect();
+    assert!(
+        patterns.contains(&"bearer") && patterns.contains(&"basic"),
+        "{patterns:?}"
+    );
+    for field in ["x_api_key", "api_key", "access_token", "client_secret"] {
+        let f = t["auth_patterns"][0]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["field_name"] == field)
+            .unwrap_or_else(|| panic!("{field}: {t}"));
+        assert_eq!(f["input_type"], "password", "{field} is a secret field");
+    }
+
+    // None of the values is anywhere: output, the type, an export, or any file of the data dir.
+    let export = env.cmd().arg("export").output().unwrap();
+    assert!(export.status.success(), "{}", stderr(&export));
+    let texts = [
+        stdout(&dry),
+        stderr(&dry),
+        stdout(&out),
+        report,
+        t.to_string(),
+        stdout(&export),
+    ];
+    for secret in secrets {
+        for text in &texts {
+            assert!(!text.contains(secret.as_str()), "{secret} in {text}");
+        }
+        for f in common::files_below(&env.data_dir()) {
+            let bytes = std::fs::read(&f).unwrap();
+            assert!(
+                !common::contains_bytes(&bytes, secret.as_bytes()),
+                "{secret} in {}",
+                f.display()
+            );
+        }
+    }
+}
+
+fn base64_of(text: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(text)
+}

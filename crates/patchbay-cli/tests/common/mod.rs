@@ -67,7 +67,23 @@ impl Env {
 
     /// `patchbay` with the test's environment but no `--data-dir` and no passphrase.
     pub fn bare_cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("patchbay").expect("patchbay binary");
+        self.with_test_env(Command::cargo_bin("patchbay").expect("patchbay binary"))
+    }
+
+    /// [`Env::cmd`] under a shell's `ulimit -v` of `mib` MiB and a 60-second timeout: a runaway
+    /// allocation fails the command (killed or aborted), never the machine running the tests.
+    pub fn cmd_within_memory(&self, mib: u64) -> Command {
+        let mut c = Command::new("sh");
+        c.arg("-c")
+            .arg(format!("ulimit -v {}; exec \"$0\" \"$@\"", mib * 1024))
+            .arg(env!("CARGO_BIN_EXE_patchbay"))
+            .arg("--data-dir")
+            .arg(self.data_dir())
+            .timeout(std::time::Duration::from_secs(60));
+        self.with_test_env(c)
+    }
+
+    fn with_test_env(&self, mut c: Command) -> Command {
         c.env("PATCHBAY_VAULT_PASSPHRASE", PASSPHRASE)
             .env_remove("PATCHBAY_DATA_DIR")
             .env_remove("RUST_LOG")

@@ -265,7 +265,7 @@ fn parse(source: &str, words: &[String], notes: &mut Vec<ImportNote>) -> Result<
 }
 
 /// The pattern an `Authorization` header implies, with its secret taken into `found`.
-fn authorization(name: &str, value: &str, found: &mut CurlSecrets) -> Value {
+pub(super) fn authorization(name: &str, value: &str, found: &mut CurlSecrets) -> Value {
     let (scheme, rest) = value.split_once(' ').unwrap_or(("", value));
     match scheme.to_ascii_lowercase().as_str() {
         "bearer" => {

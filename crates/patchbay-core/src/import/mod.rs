@@ -10,6 +10,7 @@ mod curl;
 mod openapi;
 mod patterns;
 mod postman;
+mod yaml;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -21,9 +22,6 @@ use crate::json_input::{parse_error, parse_json};
 use crate::model::IntegrationDef;
 use crate::validate::def_problems;
 use crate::{CoreError, Result};
-
-/// Nesting deeper than this is refused while reading YAML (JSON stops at serde_json's 128).
-const MAX_DEPTH: usize = 128;
 
 /// The largest input read: a 10,000-type bundle is about 10 MB, the largest public OpenAPI
 /// documents about 20 MB.
@@ -225,75 +223,12 @@ fn checked(source: &str, def: Value) -> Result<IntegrationDef> {
     })
 }
 
-/// JSON when the text starts like JSON, else YAML (a superset that OpenAPI documents use).
+/// JSON when the text starts like JSON, else YAML (a superset that OpenAPI documents use). Every
+/// importer, the window's preview and its OpenAPI schema import read documents through here.
 fn parse_document(source: &str, text: &str) -> Result<Value> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         return parse_json(source, text);
     }
-    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| {
-        let at = e
-            .location()
-            .map(|l| format!(" (line {}, column {})", l.line(), l.column()))
-            .unwrap_or_default();
-        parse_error(source, "$", format!("not valid JSON or YAML{at}: {e}"))
-    })?;
-    yaml_to_json(source, yaml, "$", 0)
-}
-
-/// YAML to JSON, with keys as strings (`200:` is a number in YAML, a key in OpenAPI).
-fn yaml_to_json(source: &str, v: serde_yaml_ng::Value, path: &str, depth: usize) -> Result<Value> {
-    use serde_yaml_ng::Value as Y;
-    if depth > MAX_DEPTH {
-        return Err(parse_error(
-            source,
-            path,
-            format!("nested deeper than {MAX_DEPTH} levels"),
-        ));
-    }
-    Ok(match v {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map(Value::Number)
-                    .unwrap_or(Value::Null)
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| yaml_to_json(source, item, &format!("{path}[{i}]"), depth + 1))
-                .collect::<Result<_>>()?,
-        ),
-        Y::Mapping(map) => {
-            let mut out = serde_json::Map::new();
-            for (k, item) in map {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    other => {
-                        return Err(parse_error(
-                            source,
-                            path,
-                            format!("a mapping key must be text, found {other:?}"),
-                        ))
-                    }
-                };
-                let child = format!("{path}.{key}");
-                out.insert(key, yaml_to_json(source, item, &child, depth + 1)?);
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(t) => yaml_to_json(source, t.value, path, depth + 1)?,
-    })
+    yaml::parse_yaml(source, text)
 }

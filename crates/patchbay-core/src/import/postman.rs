@@ -6,11 +6,12 @@
 //! | the variable every request URL starts with (`{{baseUrl}}/…`) | the base URL (its value, or a field when it has none) |
 //! | other variables used in URLs | non-secret fields (their value as a hint) |
 //! | secret-looking variables (`token`, `apiKey`, `password`, …) | required secret fields — **never their values** |
+//! | a credential written into a request (`X-API-Key: live_…`, `?access_token=…`, a urlencoded `client_secret=…`) | a secret field named after the header or parameter, in its place — **never the value**; an `Authorization` header is the auth pattern's (from it, like `patchbay import --curl`, when the request has none) |
 //! | collection-, folder- and request-level `auth` (with `inherit` resolved) | auth patterns: bearer, basic, apikey (header or query), oauth2 |
 //! | each request | an action: name, method, path (`:id` → `{{id}}`), enabled query parameters, headers, raw/urlencoded body |
 //!
 //! What cannot be mapped (other auth types, form-data and file bodies, URLs on another host than
-//! the base URL) is listed in the report.
+//! the base URL, `Cookie` headers) is listed in the report, and so is every credential taken out.
 
 use std::collections::BTreeMap;
 
@@ -322,7 +323,7 @@ impl Collection {
         request: &Value,
         at: &str,
         base: Option<&str>,
-        requires_auth: bool,
+        mut requires_auth: bool,
     ) -> Result<()> {
         let title = item
             .get("name")
@@ -381,6 +382,7 @@ impl Collection {
                 continue;
             }
             let (k, v) = (value_text(q.get("key")), value_text(q.get("value")));
+            let v = self.credential_out(&k, v, title, &format!("{at}.request.url.query.{k}"));
             let v = self.fill(&v, &format!("{at}.request.url.query"));
             query.push(json!({"name": k, "value": v}));
         }
@@ -392,11 +394,26 @@ impl Collection {
             .flatten()
         {
             let (k, v) = (value_text(h.get("key")), value_text(h.get("value")));
-            if h.get("disabled").and_then(Value::as_bool) == Some(true)
-                || k.eq_ignore_ascii_case("authorization")
-            {
+            if h.get("disabled").and_then(Value::as_bool) == Some(true) {
                 continue;
             }
+            let here = format!("{at}.request.header.{k}");
+            if k.eq_ignore_ascii_case("authorization") {
+                // The auth pattern sends Authorization; a written-out one says which pattern.
+                if is_literal(&v, true) {
+                    requires_auth |= self.authorization_out(&k, &v, title, &here, requires_auth);
+                }
+                continue;
+            }
+            if k.eq_ignore_ascii_case("cookie") {
+                self.note(
+                    NoteKind::Dropped,
+                    here,
+                    format!("request '{title}': cookies are not kept: they are usually a session"),
+                );
+                continue;
+            }
+            let v = self.credential_out(&k, v, title, &here);
             let filled = self.fill(&v, &format!("{at}.request.header"));
             // A header that held only a dynamic variable is dropped with it.
             if filled.is_empty() && !v.is_empty() {
@@ -404,7 +421,7 @@ impl Collection {
             }
             headers.push(json!({"name": k, "value": filled}));
         }
-        let body = self.body(request.get("body"), at);
+        let body = self.body(request.get("body"), at, title);
         let name = match template_name(title) {
             n if n.is_empty() => "request".to_string(),
             n => n,
@@ -428,7 +445,7 @@ impl Collection {
         Ok(())
     }
 
-    fn body(&mut self, body: Option<&Value>, at: &str) -> Option<Value> {
+    fn body(&mut self, body: Option<&Value>, at: &str, title: &str) -> Option<Value> {
         let body = body?;
         match body.get("mode").and_then(Value::as_str)? {
             "raw" => {
@@ -452,12 +469,11 @@ impl Collection {
                     .into_iter()
                     .flatten()
                     .filter(|p| p.get("disabled").and_then(Value::as_bool) != Some(true))
-                    .map(|p| {
-                        format!(
-                            "{}={}",
-                            value_text(p.get("key")),
-                            value_text(p.get("value"))
-                        )
+                    .map(|p| (value_text(p.get("key")), value_text(p.get("value"))))
+                    .map(|(k, v)| {
+                        let here = format!("{at}.request.body.urlencoded.{k}");
+                        let v = self.credential_out(&k, v, title, &here);
+                        format!("{k}={v}")
                     })
                     .collect();
                 let text = self.fill(&pairs.join("&"), &format!("{at}.request.body"));
@@ -472,6 +488,65 @@ impl Collection {
                 None
             }
         }
+    }
+
+    /// `value` of the header, query or form parameter `name`, with a credential written into
+    /// it taken out: when the name marks a credential and the value is more than
+    /// `{{variables}}`, the value becomes `{{name}}`, a secret field a connection fills.
+    fn credential_out(&mut self, name: &str, value: String, title: &str, at: &str) -> String {
+        if !names_credential(name) || !is_literal(&value, false) || template_name(name).is_empty() {
+            return value;
+        }
+        // Braces in the name would break the template: the field takes its template name.
+        let var = if name.contains(['{', '}']) {
+            template_name(name)
+        } else {
+            name.to_string()
+        };
+        self.note(
+            NoteKind::Mapped,
+            at,
+            format!(
+                "request '{title}': '{name}' held a credential: its value was not imported; the type sends the secret field '{}' a connection fills",
+                template_name(name)
+            ),
+        );
+        // `fill` renames it to the field's template name and records it as used.
+        format!("{{{{{var}}}}}")
+    }
+
+    /// An `Authorization` header written into a request: never kept; when no auth applies to
+    /// the request, the auth pattern it implies (as `import --curl` reads it) is added.
+    /// Returns whether the request now needs auth.
+    fn authorization_out(
+        &mut self,
+        name: &str,
+        value: &str,
+        title: &str,
+        at: &str,
+        has_auth: bool,
+    ) -> bool {
+        if has_auth {
+            self.note(
+                NoteKind::Mapped,
+                at,
+                format!("request '{title}': the Authorization header held a credential: not imported (the request's auth pattern sends Authorization from a connection)"),
+            );
+            return false;
+        }
+        let mut taken = super::curl::CurlSecrets::default();
+        // The secret it finds is dropped here: Postman imports never connect.
+        let pattern = super::curl::authorization(name, value, &mut taken);
+        let kind = pattern["type"].as_str().unwrap_or("").to_string();
+        self.note(
+            NoteKind::Mapped,
+            at,
+            format!("request '{title}': the Authorization header held a credential: not imported; the request uses the auth pattern {kind}, whose secret a connection holds"),
+        );
+        if !self.patterns.iter().any(|p| p["type"] == pattern["type"]) {
+            self.patterns.push(pattern);
+        }
+        true
     }
 
     /// `text` with each `{{variable}}` renamed to its field's template name (Postman allows
@@ -503,6 +578,49 @@ impl Collection {
         out.push_str(rest);
         out
     }
+}
+
+/// Whether `value` holds more than `{{variables}}` (for an `Authorization` value, after its
+/// scheme word): a credential written out.
+fn is_literal(value: &str, authorization: bool) -> bool {
+    let value = value.trim();
+    let value = match value.split_once(' ') {
+        Some((_, rest)) if authorization => rest,
+        _ => value,
+    };
+    let mut rest = value;
+    let mut outside = String::new();
+    while let Some(start) = rest.find("{{") {
+        let Some(end) = rest[start + 2..].find("}}") else {
+            break;
+        };
+        outside.push_str(&rest[..start]);
+        rest = &rest[start + 2 + end + 2..];
+    }
+    outside.push_str(rest);
+    !outside.trim().is_empty()
+}
+
+/// Whether a header, query or form parameter name says it carries a credential: one of its
+/// words (`X-API-Key` → x, api, key) is `key`, `auth`, `apikey` …, or ends in `token`, `secret`
+/// or `password` (`accesstoken`). Stricter than [`looks_secret`], so `author` or `monkey` keep
+/// their values; every name it accepts also looks secret, so the field is a secret one.
+fn names_credential(name: &str) -> bool {
+    const WORDS: [&str; 7] = [
+        "key",
+        "apikey",
+        "auth",
+        "authorization",
+        "credential",
+        "credentials",
+        "passwd",
+    ];
+    template_name(name).split('_').any(|w| {
+        WORDS.contains(&w)
+            || ["token", "secret", "password"]
+                .iter()
+                .any(|t| w.ends_with(t))
+    })
 }
 
 fn looks_secret(var: &str) -> bool {
@@ -544,5 +662,47 @@ fn description(v: Option<&Value>) -> String {
             .trim()
             .to_string(),
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_literal, names_credential};
+
+    #[test]
+    fn credential_names_and_written_out_values() {
+        for name in [
+            "X-API-Key",
+            "api_key",
+            "apiKey",
+            "APIKEY",
+            "key",
+            "access_token",
+            "accesstoken",
+            "X-Auth-Token",
+            "PRIVATE-TOKEN",
+            "client_secret",
+            "password",
+            "X-Auth",
+            "credentials",
+        ] {
+            assert!(names_credential(name), "{name}");
+        }
+        for name in [
+            "author",
+            "monkey",
+            "limit",
+            "Accept",
+            "X-Request-Id",
+            "tokens_used_by",
+        ] {
+            assert!(!names_credential(name), "{name}");
+        }
+        assert!(is_literal("live_abc", false));
+        assert!(is_literal("Bearer abc", true));
+        assert!(is_literal("pre-{{key}}", false));
+        assert!(!is_literal("{{apiKey}}", false));
+        assert!(!is_literal("Bearer {{token}}", true));
+        assert!(!is_literal("  ", false));
     }
 }

@@ -14,6 +14,7 @@
 
 use serde_json::{json, Value};
 
+mod examples;
 mod operations;
 mod security;
 
@@ -26,6 +27,9 @@ const MAX_REF_HOPS: usize = 32;
 /// How deep an example body is generated from a schema.
 const MAX_EXAMPLE_DEPTH: usize = 6;
 
+/// Parameters of all operations together: a large public API has a few tens of thousands.
+const MAX_DOC_PARAMETERS: usize = 200_000;
+
 const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "head", "patch"];
 
 struct Doc<'a> {
@@ -33,6 +37,10 @@ struct Doc<'a> {
     root: &'a Value,
     v2: bool,
     notes: Vec<ImportNote>,
+    /// Bytes of example bodies made so far (see `examples`).
+    example_bytes: usize,
+    /// Parameters of the operations converted so far.
+    parameters: usize,
 }
 
 /// Converts a parsed OpenAPI or Swagger document; the definition is validated by the caller.
@@ -69,6 +77,8 @@ pub(crate) fn convert(file: &str, root: &Value) -> Result<(Value, Vec<ImportNote
         root,
         v2,
         notes: Vec::new(),
+        example_bytes: 0,
+        parameters: 0,
     };
     let title = root
         .pointer("/info/title")
@@ -110,27 +120,38 @@ impl Doc<'_> {
 
     /// Follows local `$ref`s from `v`.
     fn deref<'v>(&'v self, mut v: &'v Value, path: &str) -> Result<&'v Value> {
-        let root = self.root;
-        for _ in 0..MAX_REF_HOPS {
-            let Some(r) = v.get("$ref").and_then(Value::as_str) else {
-                return Ok(v);
-            };
-            let Some(pointer) = r.strip_prefix('#') else {
-                return Err(parse_error(
-                    self.file,
-                    path,
-                    format!("external $ref '{r}' is not supported: inline it or make it local"),
-                ));
-            };
-            v = root.pointer(pointer).ok_or_else(|| {
-                parse_error(self.file, path, format!("$ref '{r}' points to nothing"))
-            })?;
+        for hop in 1.. {
+            if v.get("$ref").and_then(Value::as_str).is_none() {
+                break;
+            }
+            v = self.deref_once(v, path, hop)?;
         }
-        Err(parse_error(
-            self.file,
-            path,
-            format!("$ref chain longer than {MAX_REF_HOPS} hops (a cycle?)"),
-        ))
+        Ok(v)
+    }
+
+    /// The value `v`'s `$ref` points to, as the `hop`th of a chain (`v` has a `$ref`, or is
+    /// returned as it is).
+    fn deref_once<'v>(&'v self, v: &'v Value, path: &str, hop: usize) -> Result<&'v Value> {
+        let Some(r) = v.get("$ref").and_then(Value::as_str) else {
+            return Ok(v);
+        };
+        if hop > MAX_REF_HOPS {
+            return Err(parse_error(
+                self.file,
+                path,
+                format!("$ref chain longer than {MAX_REF_HOPS} hops (a cycle?)"),
+            ));
+        }
+        let Some(pointer) = r.strip_prefix('#') else {
+            return Err(parse_error(
+                self.file,
+                path,
+                format!("external $ref '{r}' is not supported: inline it or make it local"),
+            ));
+        };
+        self.root
+            .pointer(pointer)
+            .ok_or_else(|| parse_error(self.file, path, format!("$ref '{r}' points to nothing")))
     }
 
     fn base_url(&mut self) -> Result<(String, Vec<Value>)> {

@@ -1,9 +1,10 @@
 //! Operations → actions, with parameters and example bodies (see the table in `mod.rs`).
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-use super::{template_name, Doc, MAX_EXAMPLE_DEPTH, METHODS};
+use super::{template_name, Doc, MAX_DOC_PARAMETERS, METHODS};
 use crate::import::{ActionNames, NoteKind};
+use crate::json_input::parse_error;
 use crate::Result;
 
 impl Doc<'_> {
@@ -90,6 +91,15 @@ impl Doc<'_> {
             params.retain(|q: &Value| !(q["name"] == p["name"] && q["in"] == p["in"]));
             params.push(p);
         }
+        // A path item or parameter list shared by `$ref` is copied into every operation using it.
+        self.parameters += params.len();
+        if self.parameters > MAX_DOC_PARAMETERS {
+            return Err(parse_error(
+                self.file,
+                at,
+                format!("the document's operations have more than {MAX_DOC_PARAMETERS} parameters in all (a parameter list shared by $ref many times?); refused"),
+            ));
+        }
         let mut path = route.to_string();
         let mut query = Vec::new();
         let mut headers = Vec::new();
@@ -151,13 +161,12 @@ impl Doc<'_> {
                 .find(|(ct, _)| ct.contains("json"))
                 .or_else(|| content.iter().next());
             if let Some((ct, media)) = chosen {
-                let example = media.get("example").cloned().or_else(|| {
+                let example = media.get("example").or_else(|| {
                     media
                         .get("examples")
                         .and_then(Value::as_object)
                         .and_then(|e| e.values().next())
                         .and_then(|e| e.get("value"))
-                        .cloned()
                 });
                 body = self.example_body(
                     &format!("{at}.requestBody"),
@@ -186,82 +195,5 @@ impl Doc<'_> {
             action["body"] = b;
         }
         Ok(action)
-    }
-
-    /// An example body: the document's own example, else one generated from the schema.
-    fn example_body(
-        &self,
-        at: &str,
-        schema: Option<&Value>,
-        example: Option<Value>,
-        content_type: &str,
-    ) -> Result<Option<Value>> {
-        let value = match (example, schema) {
-            (Some(e), _) => e,
-            (None, Some(s)) => self.example_of(s, at, 0)?,
-            (None, None) => return Ok(None),
-        };
-        let template = match &value {
-            Value::String(s) if !content_type.contains("json") => s.clone(),
-            v => serde_json::to_string_pretty(v).unwrap_or_default(),
-        };
-        // A literal "{{" in an example would read as a template.
-        Ok(Some(
-            json!({"content_type": content_type, "template": template.replace("{{", "{ {")}),
-        ))
-    }
-
-    fn example_of(&self, schema: &Value, at: &str, depth: usize) -> Result<Value> {
-        let s = self.deref(schema, at)?;
-        if let Some(e) = s.get("example").or_else(|| s.get("default")) {
-            return Ok(e.clone());
-        }
-        if depth >= MAX_EXAMPLE_DEPTH {
-            return Ok(Value::Null);
-        }
-        if let Some(first) = ["allOf", "oneOf", "anyOf"]
-            .iter()
-            .find_map(|k| s.get(*k).and_then(Value::as_array).and_then(|a| a.first()))
-        {
-            return self.example_of(first, at, depth + 1);
-        }
-        let kind = match s.get("type") {
-            Some(Value::Array(types)) => types
-                .iter()
-                .filter_map(Value::as_str)
-                .find(|t| *t != "null")
-                .unwrap_or("object")
-                .to_string(),
-            Some(Value::String(t)) => t.clone(),
-            _ if s.get("properties").is_some() => "object".into(),
-            _ => String::new(),
-        };
-        Ok(match kind.as_str() {
-            "object" => {
-                let mut out = Map::new();
-                for (k, v) in s
-                    .get("properties")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                {
-                    out.insert(k.clone(), self.example_of(v, at, depth + 1)?);
-                }
-                Value::Object(out)
-            }
-            "array" => match s.get("items") {
-                Some(items) => Value::Array(vec![self.example_of(items, at, depth + 1)?]),
-                None => json!([]),
-            },
-            "integer" | "number" => json!(0),
-            "boolean" => json!(false),
-            "string" => s
-                .get("enum")
-                .and_then(Value::as_array)
-                .and_then(|e| e.first())
-                .cloned()
-                .unwrap_or_else(|| json!("")),
-            _ => Value::Null,
-        })
     }
 }
