@@ -179,6 +179,7 @@ fn yaml_alias_bombs_are_refused_in_every_format_within_a_memory_bound() {
         };
         let err = patchbay_core::desktop::preview_import(
             &pb,
+            &patchbay_core::desktop::PickedFiles::new(),
             &dropped,
             ImportFormat::Auto,
             ConflictPolicy::Fail,
