@@ -11,8 +11,7 @@ mod support;
 use std::collections::BTreeMap;
 
 use patchbay_core::model::ConnectionStatus;
-use patchbay_core::oauth::Callback;
-use patchbay_core::{ConnectRequest, LoginStart, Secret};
+use patchbay_core::Secret;
 use serde_json::json;
 use support::oauth::{
     block_on, chrono_now, def, def_with, logged_in, send, service_request, set_expiry, token_posts,
@@ -81,23 +80,7 @@ fn an_oversized_login_or_refresh_answer_keeps_what_was_stored() {
     pb.create_type(def(&server, "oauth2_authorization_code"))
         .unwrap();
     // The code exchange answers 5 MB: the login fails, no connection.
-    let pending = pb
-        .begin_login(
-            LoginStart::New(ConnectRequest {
-                type_slug: "scripted".into(),
-                name: "c".into(),
-                auth_type: None,
-                fields: BTreeMap::from([("client_id".to_string(), "cid".to_string())]),
-                secrets: BTreeMap::new(),
-            }),
-            "http://127.0.0.1:9/oauth/callback",
-        )
-        .unwrap();
-    let callback = Callback::parse(&format!(
-        "/oauth/callback?code=the-code&state={}",
-        pending.state
-    ))
-    .unwrap();
+    let (pending, callback) = support::oauth::begun_login(&pb, &[]);
     server.queue_json(200, &huge_token_json(5_000_000));
     let err = block_on(pb.complete_login(pending, callback))
         .expect_err("a 5 MB token answer was accepted")
@@ -149,23 +132,7 @@ fn userinfo_over_1_mib_fails_the_login_and_stores_nothing() {
             json!({"user_info_uri": format!("{}{userinfo}", server.url())}),
         ))
         .unwrap();
-        let pending = pb
-            .begin_login(
-                LoginStart::New(ConnectRequest {
-                    type_slug: "scripted".into(),
-                    name: "c".into(),
-                    auth_type: None,
-                    fields: BTreeMap::from([("client_id".to_string(), "cid".to_string())]),
-                    secrets: BTreeMap::new(),
-                }),
-                "http://127.0.0.1:9/oauth/callback",
-            )
-            .unwrap();
-        let callback = Callback::parse(&format!(
-            "/oauth/callback?code=the-code&state={}",
-            pending.state
-        ))
-        .unwrap();
+        let (pending, callback) = support::oauth::begun_login(&pb, &[]);
         server.queue_json(200, r#"{"access_token":"at-1","token_type":"Bearer"}"#);
         if userinfo == "/queued" {
             // Well-formed claims with a 5 MB e-mail address.
@@ -251,13 +218,7 @@ fn a_stored_type_whose_extra_parameters_duplicate_protocol_ones_is_refused_at_us
         let pb = support::open(dir.path());
         let err = pb
             .begin_login(
-                LoginStart::New(ConnectRequest {
-                    type_slug: "scripted".into(),
-                    name: "c".into(),
-                    auth_type: None,
-                    fields: BTreeMap::from([("client_id".to_string(), "cid".to_string())]),
-                    secrets: BTreeMap::new(),
-                }),
+                support::oauth::new_login(&[]),
                 "http://127.0.0.1:9/oauth/callback",
             )
             .err()

@@ -58,27 +58,41 @@ pub fn token_posts(server: &TestServer) -> Vec<String> {
         .collect()
 }
 
-/// An authorization-code connection "c" whose login the scripted endpoint answered with `reply`.
-pub fn logged_in(pb: &Patchbay, server: &TestServer, reply: &str) {
-    pb.create_type(def(server, "oauth2_authorization_code"))
-        .expect("create");
+/// A new connection "c" of the scripted type (client `cid`, with these secrets) as a login start.
+pub fn new_login(secrets: &[(&str, &str)]) -> LoginStart {
+    LoginStart::New(ConnectRequest {
+        type_slug: "scripted".into(),
+        name: "c".into(),
+        auth_type: None,
+        fields: BTreeMap::from([("client_id".to_string(), "cid".to_string())]),
+        secrets: secrets
+            .iter()
+            .map(|(k, v)| (k.to_string(), Secret::new(*v)))
+            .collect(),
+    })
+}
+
+/// The login of [`new_login`] begun, with the redirect a provider would send back for it.
+pub fn begun_login(
+    pb: &Patchbay,
+    secrets: &[(&str, &str)],
+) -> (patchbay_core::oauth::PendingLogin, Callback) {
     let pending = pb
-        .begin_login(
-            LoginStart::New(ConnectRequest {
-                type_slug: "scripted".into(),
-                name: "c".into(),
-                auth_type: None,
-                fields: BTreeMap::from([("client_id".to_string(), "cid".to_string())]),
-                secrets: BTreeMap::from([("client_secret".to_string(), Secret::new("csecret"))]),
-            }),
-            "http://127.0.0.1:9/oauth/callback",
-        )
+        .begin_login(new_login(secrets), "http://127.0.0.1:9/oauth/callback")
         .expect("begin");
     let callback = Callback::parse(&format!(
         "/oauth/callback?code=the-code&state={}",
         pending.state
     ))
     .expect("callback");
+    (pending, callback)
+}
+
+/// An authorization-code connection "c" whose login the scripted endpoint answered with `reply`.
+pub fn logged_in(pb: &Patchbay, server: &TestServer, reply: &str) {
+    pb.create_type(def(server, "oauth2_authorization_code"))
+        .expect("create");
+    let (pending, callback) = begun_login(pb, &[("client_secret", "csecret")]);
     server.queue_json(200, reply);
     block_on(pb.complete_login(pending, callback)).expect("login");
 }
