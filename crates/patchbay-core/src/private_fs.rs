@@ -73,19 +73,28 @@ fn restrict(path: &Path, mode: u32) -> Result<()> {
     Ok(())
 }
 
-/// Opens `path` for writing, creating it `0600` if it does not exist (the database before
-/// SQLite opens it, so its `-wal` and `-shm` files inherit the mode), and makes it `0600`.
+/// Creates `path` empty and `0600` if it does not exist (the database before SQLite opens it,
+/// so its `-wal` and `-shm` files inherit the mode), and makes it `0600`.
+///
+/// An existing file is never opened here: POSIX locks belong to the process, and closing any
+/// descriptor of a database file drops the locks SQLite holds on it through another one (an
+/// open `Patchbay` in the same process would then see "disk I/O error").
 pub fn create_file_if_missing(path: &Path) -> Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(FILE_MODE);
+    if !path.exists() {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(FILE_MODE);
+        }
+        match options.open(path) {
+            Ok(_) => {}
+            // Created meanwhile by another process: it is restricted below like any other.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(io_error("creating the private file", path)(e)),
+        }
     }
-    options
-        .open(path)
-        .map_err(io_error("creating the private file", path))?;
     restrict_file(path)
 }
 

@@ -336,3 +336,19 @@ fn a_database_from_a_newer_patchbay_is_refused() {
         "{err}"
     );
 }
+
+/// Opening the data folder again in the same process (the window opens it per operation) must
+/// not disturb an open one: closing any descriptor of the database file would drop SQLite's
+/// POSIX locks and turn the next read into "disk I/O error".
+#[test]
+fn opening_the_folder_again_in_the_same_process_leaves_an_open_store_working() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = open(dir.path());
+    first.create_type(def("acme", "api.acme.example")).unwrap();
+    for _ in 0..5 {
+        let again = open(dir.path());
+        assert_eq!(again.list_types().unwrap().len(), 1);
+        drop(again);
+        assert_eq!(first.list_types().unwrap().len(), 1);
+    }
+}
