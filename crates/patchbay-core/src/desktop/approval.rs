@@ -102,19 +102,12 @@ fn destinations(c: &Connection, t: &IntegrationType) -> Vec<String> {
         .iter()
         .find(|p| p.auth_type == c.auth_type);
     let mut out = Vec::new();
+    // The same rendering the re-point check compared; the template itself when it does not
+    // render for this connection.
     let base = pattern
-        .and_then(|p| {
-            crate::request::render_base_url(
-                &c.name,
-                &t.def.base_url,
-                p,
-                &c.fields,
-                &Default::default(),
-            )
-            .ok()
-        })
-        .unwrap_or_else(|| t.def.base_url.clone());
-    out.push(format!("{} (the API)", origin(&base)));
+        .and_then(|p| crate::patchbay::base_origin(c, &t.def.base_url, p).ok())
+        .unwrap_or_else(|| origin(&t.def.base_url));
+    out.push(format!("{base} (the API)"));
     if let Some(p) = pattern {
         out.extend(oauth_destinations(p));
     }

@@ -7,6 +7,7 @@ mod connection_ops;
 mod field_diff;
 mod oauth_ops;
 mod repoint;
+pub(crate) use repoint::base_origin;
 mod request_ops;
 mod type_ops;
 

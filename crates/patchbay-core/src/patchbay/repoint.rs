@@ -120,7 +120,11 @@ fn reasons_for(c: &Connection, old: &IntegrationDef, new: &IntegrationDef) -> Ve
 
 /// `scheme://host[:port]` of the base URL rendered with the connection's own (non-secret) field
 /// values and the pattern's field mutations: the same rendering a request uses.
-fn base_origin(c: &Connection, template: &str, pattern: &AuthPattern) -> Result<String, String> {
+pub(crate) fn base_origin(
+    c: &Connection,
+    template: &str,
+    pattern: &AuthPattern,
+) -> Result<String, String> {
     let url =
         crate::request::render_base_url(&c.name, template, pattern, &c.fields, &BTreeMap::new())
             .map_err(|e| e.to_string())?;
